@@ -1,0 +1,226 @@
+"""`commune-desk`: every clerk action without a window, for admins, imports and tests.
+
+Each command is a function `cmd_<name>(desk_factory, args) -> (human_text, json_object)`.
+"""
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+
+from commune_desk import paths
+from commune_desk.errors import DeskError, InvalidInput
+from commune_desk.logs import setup_logging
+from commune_desk.rules.deadline import compute_due
+from commune_desk.rules.intake import IntakeForm, RETURN_BY
+from commune_desk.rules.office_calendar import OfficeCalendar, parse_instant
+from commune_desk.rules.statuses import Status
+
+log = logging.getLogger("commune_desk.cli")
+
+
+# argparse speaks English; the few phrases a clerk or admin meets are said in Vietnamese.
+_VI = {
+    "usage: ": "cách dùng: ",
+    "options": "tùy chọn",
+    "positional arguments": "tham số",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "không hiểu tham số: %s",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "giá trị %(value)r không hợp lệ (chọn một trong %(choices)s)",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "expected one argument": "cần một giá trị",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "not allowed with argument %s": "không dùng cùng tham số %s",
+}
+argparse._ = lambda text: _VI.get(text, text)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"Lệnh không hợp lệ: {message}. Xem: {self.prog} --help\n")
+
+
+def _iso(t):
+    return t.isoformat(timespec="seconds") if t else None
+
+
+def _desk(args):
+    from commune_desk.store.desk import Desk
+    return Desk(args.data_dir)
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+def cmd_setup(args):
+    desk = _desk(args)
+    sessions = tuple(args.session) if args.session else None
+    cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
+                     place=args.place, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
+                     lookup_url=args.lookup_url, upstream_url=args.upstream, sessions=sessions,
+                     cutoff=args.cutoff)
+    obj = {"office_name": cfg.office_name, "agency_code": cfg.agency_code, "desk": cfg.desk,
+           "place": cfg.place, "data_dir": str(desk.data_dir), "procedures": len(desk.procedures())}
+    text = (f"Đã thiết lập {cfg.office_name} (mã {cfg.agency_code}), quầy số {cfg.desk}. "
+            f"Dữ liệu: {desk.data_dir}. Danh mục: {obj['procedures']} thủ tục.")
+    return text, obj
+
+
+def cmd_catalog(args):
+    desk = _desk(args)
+    procs = desk.find_procedures(args.query, limit=1000) if args.query else desk.procedures()
+    items = [{"id": p.id, "national_code": p.national_code, "name": p.name, "field": p.field,
+              "days": p.days, "fee": p.fee, "liaison": p.liaison, "documents": p.documents,
+              "legal_basis": p.legal_basis, "catalog_version": p.catalog_version} for p in procs]
+    lines = [f"{p.id:<10} {('trong ngày' if p.days == 0 else f'{p.days} ngày'):>11}  {p.name}" for p in procs]
+    return "\n".join(lines) or "Danh mục trống (chưa thiết lập?).", items
+
+
+def cmd_due(args):
+    received = parse_instant(args.received_at)
+    if args.procedure:
+        desk = _desk(args)
+        proc = desk.procedure(args.procedure)
+        days, calendar = proc.days, desk.calendar()
+    else:
+        if args.days < 0:
+            raise InvalidInput("Số ngày làm việc phải từ 0 trở lên.", "days")
+        days = args.days
+        calendar = _desk(args).calendar() if (paths.data_dir(args.data_dir) / paths.DB_NAME).exists() \
+            else OfficeCalendar()
+    d = compute_due(calendar, received, days)
+    obj = {"received_at": _iso(d.received_at), "starts_at": _iso(d.starts_at), "due_at": _iso(d.due_at),
+           "days": days}
+    text = f"Nhận {d.received_at:%H:%M %d/%m/%Y} → bắt đầu tính {d.starts_at:%H:%M %d/%m/%Y} → hẹn trả {d.due_at:%H:%M %d/%m/%Y}"
+    return text, obj
+
+
+def cmd_intake(args):
+    desk = _desk(args)
+    form = IntakeForm(procedure_id=args.procedure, name=args.name, id_number=args.id_number or "",
+                      birth_date=args.birth_date, phone=args.phone or "", email=args.email or "",
+                      address=args.address or "", owner_name=args.owner_name or "",
+                      channel=args.channel, return_by=args.return_by, post_address=args.post_address or "",
+                      notes=args.notes or "", outcome=args.outcome, reason=args.reason or "",
+                      missing=[{"name": m.split("|", 1)[0], "reason": (m.split("|", 1) + [""])[1]}
+                               for m in args.missing or []])
+    received = parse_instant(args.received_at) if args.received_at else None
+    d = desk.intake(form, received_at=received)
+    obj = {"code": d.code, "uuid": d.uuid, "received_at": _iso(d.received_at), "due_at": _iso(d.due_at),
+           "status": int(d.status), "outcome": d.outcome, "imported": d.imported}
+    if d.code:
+        text = f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H giờ %M phút, ngày %d/%m/%Y}."
+    elif d.outcome == "supplement":
+        text = f"Đã ghi nhận yêu cầu bổ sung hồ sơ (mã lượt {d.uuid})."
+    else:
+        text = f"Đã ghi nhận từ chối tiếp nhận (mã lượt {d.uuid})."
+    return text, obj
+
+
+def cmd_run(args):
+    from commune_desk.gui.app import run_app
+    run_app(args.data_dir)
+    return None, None
+
+
+# ---- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help=f"thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng; biến môi trường {paths.ENV_VAR})")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="in kết quả dạng JSON cho máy đọc")
+
+    parser = Parser(prog="commune-desk", parents=[common],
+                    description="Commune Desk — phần mềm Bộ phận Một cửa cấp xã. Không có lệnh: mở cửa sổ ứng dụng.")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=Parser)
+
+    p = sub.add_parser("run", parents=[common], help="mở cửa sổ ứng dụng (mặc định)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("setup", parents=[common], help="thiết lập quầy lần đầu (không hỏi)",
+                       description="Thiết lập cơ quan, mã định danh và số quầy; nạp danh mục thủ tục.")
+    p.add_argument("--office-name", required=True, help="tên cơ quan, ví dụ \"UBND xã Phúc Lợi\"")
+    p.add_argument("--agency-code", required=True, help="mã định danh điện tử của cơ quan, ví dụ 000.30.36.H26")
+    p.add_argument("--desk", type=int, default=1, help="số hiệu quầy 1–9 (mỗi quầy một số, mặc định 1)")
+    p.add_argument("--place", help="địa danh ghi trên dòng ngày tháng (mặc định lấy từ tên cơ quan)")
+    p.add_argument("--unit", help="tên bộ phận trên tiêu đề phiếu")
+    p.add_argument("--clerk", help="họ tên cán bộ tiếp nhận tại quầy")
+    p.add_argument("--head-name", help="họ tên người đứng đầu ký văn bản xin lỗi, thông báo")
+    p.add_argument("--lookup-url", help="địa chỉ tra cứu in trong mã QR, có {code}")
+    p.add_argument("--upstream", help="địa chỉ máy chủ cấp trên (huyện hoặc tỉnh)")
+    p.add_argument("--session", action="append", help="buổi làm việc, ví dụ 07:30-11:30 (lặp lại cho mỗi buổi)")
+    p.add_argument("--cutoff", help="giờ chốt nhận hồ sơ giải quyết trong ngày, mặc định 15:00")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("catalog", parents=[common], help="liệt kê danh mục thủ tục",
+                       description="Liệt kê thủ tục hành chính; có thể tìm không dấu.")
+    p.add_argument("query", nargs="?", help="từ khóa tìm, ví dụ \"khai sinh\"")
+    p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("due", parents=[common], help="tính thời hạn trả kết quả",
+                       description="Tính thời điểm bắt đầu tính và hẹn trả kết quả theo ngày làm việc.")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--procedure", help="mã thủ tục trong danh mục")
+    g.add_argument("--days", type=int, help="số ngày làm việc (0 = trong ngày)")
+    p.add_argument("--received-at", required=True, help="thời điểm nhận, ISO 8601, ví dụ 2026-11-23T09:32+07:00")
+    p.set_defaults(func=cmd_due)
+
+    p = sub.add_parser("intake", parents=[common], help="tiếp nhận một hồ sơ",
+                       description="Tiếp nhận hồ sơ: cấp mã, tính hạn, lưu bền vững trước khi in.")
+    p.add_argument("--procedure", required=True, help="mã thủ tục trong danh mục")
+    p.add_argument("--name", required=True, help="họ tên người nộp")
+    p.add_argument("--id-number", help="số định danh/CCCD, CMND hoặc hộ chiếu")
+    p.add_argument("--birth-date", help="ngày sinh dd/mm/yyyy")
+    p.add_argument("--phone", help="số điện thoại")
+    p.add_argument("--email", help="thư điện tử")
+    p.add_argument("--address", help="địa chỉ")
+    p.add_argument("--owner-name", help="chủ hồ sơ nếu khác người nộp")
+    p.add_argument("--channel", default="1", help="1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích")
+    p.add_argument("--return-by", default="counter", choices=sorted(RETURN_BY),
+                   help="nhận kết quả tại quầy (counter) hay qua bưu chính (post)")
+    p.add_argument("--post-address", help="địa chỉ nhận kết quả qua bưu chính")
+    p.add_argument("--notes", help="ghi chú")
+    p.add_argument("--outcome", default="accepted", choices=["accepted", "supplement", "refused"],
+                   help="tiếp nhận (accepted), yêu cầu bổ sung (supplement), từ chối (refused)")
+    p.add_argument("--reason", help="lý do từ chối / bổ sung")
+    p.add_argument("--missing", action="append", help="giấy tờ cần bổ sung, dạng \"tên|lý do\" (lặp lại)")
+    p.add_argument("--received-at", help="chỉ dùng khi nhập hồ sơ giấy cũ: thời điểm nhận ISO 8601")
+    p.set_defaults(func=cmd_intake)
+
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = getattr(args, "data_dir", None)
+    args.json = getattr(args, "json", False)
+    func = getattr(args, "func", cmd_run)
+    try:
+        setup_logging(paths.data_dir(args.data_dir))
+        text, obj = func(args)
+    except DeskError as exc:
+        if args.json:
+            print(json.dumps({"error": exc.message, "field": exc.field}, ensure_ascii=False))
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say it in one line
+        log.exception("unexpected error in %s", getattr(args, "command", None))
+        print(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}. Chi tiết ghi trong nhật ký ở "
+              f"{paths.data_dir(args.data_dir) / 'logs'}.", file=sys.stderr)
+        return 1
+    if args.json and obj is not None:
+        print(json.dumps(obj, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

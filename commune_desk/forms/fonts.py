@@ -1,0 +1,60 @@
+"""Locate shipped resources and register the embedded serif font once."""
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FAMILY = "LiberationSerif"
+REGULAR = "LiberationSerif"
+BOLD = "LiberationSerif-Bold"
+ITALIC = "LiberationSerif-Italic"
+BOLD_ITALIC = "LiberationSerif-BoldItalic"
+
+_FILES = {
+    REGULAR: "LiberationSerif-Regular.ttf",
+    BOLD: "LiberationSerif-Bold.ttf",
+    ITALIC: "LiberationSerif-Italic.ttf",
+    BOLD_ITALIC: "LiberationSerif-BoldItalic.ttf",
+}
+
+_lock = threading.Lock()
+_registered = False
+
+
+def resources_dir() -> Path:
+    """The `resources/` folder: beside the frozen app (PyInstaller's
+    `sys._MEIPASS`) or at the repository root."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidate = Path(frozen) / "resources"
+        if candidate.is_dir():
+            return candidate
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def fonts_dir() -> Path:
+    return resources_dir() / "fonts"
+
+
+def register_fonts() -> None:
+    """Register the four faces with reportlab. Cheap after the first call."""
+    global _registered
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        folder = fonts_dir()
+        for name, filename in _FILES.items():
+            path = folder / filename
+            if not path.is_file():
+                raise RuntimeError(f"Thiếu tệp phông chữ cần để in biểu mẫu: {path}")
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFontFamily(
+            FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+        )
+        _registered = True

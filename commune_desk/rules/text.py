@@ -1,0 +1,37 @@
+"""Text hygiene: NFC everywhere, trimmed, bounded; one folding function for search."""
+
+import re
+import unicodedata
+
+from commune_desk.errors import InvalidInput
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str:
+    return unicodedata.normalize("NFC", value or "")
+
+
+def clean(value: str | None, *, label: str, max_len: int, required: bool = False,
+          multiline: bool = False, field: str | None = None) -> str:
+    """NFC, trimmed, inner runs of spaces collapsed; Vietnamese errors when empty or too long."""
+    text = nfc(value).strip()
+    if multiline:
+        text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
+    else:
+        text = _SPACES.sub(" ", text)
+    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in text):
+        raise InvalidInput(f"{label} chứa ký tự điều khiển không hợp lệ.", field)
+    if required and not text:
+        raise InvalidInput(f"Vui lòng nhập {label.lower()}.", field)
+    if len(text) > max_len:
+        raise InvalidInput(f"{label} dài quá {max_len} ký tự (hiện có {len(text)}).", field)
+    return text
+
+
+def fold(value: str | None) -> str:
+    """Lower-case, without tones or marks, đ→d: 'Nguyễn Văn Đạt' → 'nguyen van dat'."""
+    text = nfc(value).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped.casefold()).strip()

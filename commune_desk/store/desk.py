@@ -1,0 +1,315 @@
+"""The desk's one writer: every change to the file goes through a Desk method, inside one
+transaction, together with the Event that records it (audit trail and sync outbox)."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from peewee import fn
+
+from commune_desk import paths
+from commune_desk.catalog import parse_procedure, read_catalog
+from commune_desk.errors import InvalidInput, NotFound, StoreError
+from commune_desk.rules import codes
+from commune_desk.rules.deadline import compute_due
+from commune_desk.rules.intake import IntakeForm, validate
+from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS, TZ,
+                                                OfficeCalendar, local, parse_session)
+from commune_desk.rules.statuses import Status
+from commune_desk.rules.text import clean, fold, nfc
+from commune_desk.store.db import open_database
+from commune_desk.store.models import (CalendarOverride, CodeCounter, Dossier, Draft, Event,
+                                       Procedure, Setting)
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    office_name: str
+    agency_code: str
+    desk: int = 1
+    place: str = ""
+    unit: str = "Bộ phận tiếp nhận và trả kết quả"
+    clerk_name: str = ""
+    head_name: str = ""
+    head_title: str = "CHỦ TỊCH"
+    lookup_url: str = ""
+    upstream_url: str = ""
+    paper: str = "a5"
+    sessions: tuple[str, ...] = tuple(f"{a:%H:%M}-{b:%H:%M}" for a, b in DEFAULT_SESSIONS)
+    cutoff: str = f"{DEFAULT_CUTOFF:%H:%M}"
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+CONFIG_KEY = "office"
+
+
+def snapshot(d: Dossier) -> dict:
+    """The dossier as it stands, in the shape events and sync carry it."""
+    def iso(v):
+        return v.astimezone(TZ).isoformat(timespec="seconds") if v else None
+    return {
+        "uuid": d.uuid, "code": d.code, "outcome": d.outcome, "procedure_id": d.procedure_id,
+        "procedure_name": d.procedure_name, "procedure_days": d.procedure_days,
+        "agency_code": d.agency_code, "desk": d.desk, "clerk": d.clerk,
+        "applicant_name": d.applicant_name, "id_number": d.id_number,
+        "birth_date": d.birth_date.isoformat() if d.birth_date else None,
+        "phone": d.phone, "email": d.email, "address": d.address,
+        "owner_name": d.owner_name, "owner_id_number": d.owner_id_number, "owner_address": d.owner_address,
+        "channel": d.channel, "return_by": d.return_by, "post_address": d.post_address,
+        "notes": d.notes, "reason": d.reason, "missing": d.missing, "documents": d.documents,
+        "fee": d.fee, "status": d.status, "received_at": iso(d.received_at),
+        "starts_at": iso(d.starts_at), "due_at": iso(d.due_at), "original_due_at": iso(d.original_due_at),
+        "extended": d.extended, "resolved_at": iso(d.resolved_at), "returned_at": iso(d.returned_at),
+        "imported": d.imported,
+    }
+
+
+class Desk:
+    def __init__(self, data_dir: str | Path | None = None, clock=None):
+        self.data_dir = paths.data_dir(data_dir)
+        self.path = self.data_dir / paths.DB_NAME
+        self.db = open_database(self.path)
+        self.clock = clock or (lambda: datetime.now(TZ))
+        self._calendar: OfficeCalendar | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def now(self) -> datetime:
+        return local(self.clock())
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def config(self) -> OfficeConfig | None:
+        row = Setting.get_or_none(Setting.key == CONFIG_KEY)
+        if row is None:
+            return None
+        known = {f for f in OfficeConfig.__dataclass_fields__}
+        values = {k: v for k, v in row.value.items() if k in known}
+        values["sessions"] = tuple(values.get("sessions", OfficeConfig.sessions))
+        return OfficeConfig(**values)
+
+    def require_config(self) -> OfficeConfig:
+        cfg = self.config()
+        if cfg is None:
+            raise StoreError("Quầy chưa được thiết lập. Hãy chạy: commune-desk setup --office-name … "
+                             "--agency-code … (hoặc mở ứng dụng để thiết lập).")
+        return cfg
+
+    def calendar(self) -> OfficeCalendar:
+        if self._calendar is None:
+            cfg = self.config() or OfficeConfig("", "")
+            overrides = {o.day: o.working for o in CalendarOverride.select()}
+            self._calendar = OfficeCalendar(
+                sessions=tuple(parse_session(s) for s in cfg.sessions),
+                cutoff=time.fromisoformat(cfg.cutoff), overrides=overrides)
+        return self._calendar
+
+    def procedures(self, include_inactive: bool = False) -> list[Procedure]:
+        query = Procedure.select().order_by(Procedure.field, Procedure.name)
+        if not include_inactive:
+            query = query.where(Procedure.active == True)  # noqa: E712
+        return list(query)
+
+    def procedure(self, pid: str) -> Procedure:
+        proc = Procedure.get_or_none(Procedure.id == nfc(pid).strip().upper())
+        if proc is None:
+            raise NotFound(f"Không có thủ tục mã «{pid}» trong danh mục. Xem danh mục: commune-desk catalog.")
+        return proc
+
+    def find_procedures(self, query: str, limit: int = 20) -> list[Procedure]:
+        """Accent-insensitive: every word of the query must appear in the name, code or field."""
+        words = fold(query).split()
+        result = []
+        for proc in self.procedures():
+            hay = " ".join([proc.name_folded, proc.id.lower(), (proc.national_code or ""), fold(proc.field)])
+            if all(w in hay for w in words):
+                result.append(proc)
+        result.sort(key=lambda p: (not p.name_folded.startswith(" ".join(words)), p.name_folded))
+        return result[:limit]
+
+    def dossier(self, key: str) -> Dossier:
+        text = nfc(key).strip()
+        found = Dossier.get_or_none((Dossier.code == text.upper()) | (Dossier.uuid == text.lower()))
+        if found is None:
+            raise NotFound(f"Không tìm thấy hồ sơ «{text}».")
+        return found
+
+    def events_of(self, dossier: Dossier) -> list[Event]:
+        return list(Event.select().where(Event.dossier == dossier).order_by(Event.seq))
+
+    def draft(self, name: str = "intake") -> dict | None:
+        row = Draft.get_or_none(Draft.name == name)
+        return row.data if row else None
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def _event(self, kind: str, dossier: Dossier | None = None, sync: bool = True, **data) -> Event:
+        cfg = self.config()
+        if dossier is not None:
+            data["dossier"] = snapshot(dossier)
+        return Event.create(kind=kind, dossier=dossier, at=self.now(), actor=(cfg.clerk_name if cfg else ""),
+                            data=data, sync_state="pending" if sync else "local")
+
+    def setup(self, *, office_name: str, agency_code: str, desk: int = 1, **extra) -> OfficeConfig:
+        office = clean(office_name, label="Tên cơ quan", max_len=200, required=True, field="office_name")
+        agency = codes.normalize_agency_code(agency_code)
+        codes.check_desk(desk)
+        current = self.config()
+        values = asdict(current) if current else {}
+        values.update(office_name=office, agency_code=agency, desk=desk)
+        for key, value in extra.items():
+            if value is None:
+                continue
+            if key not in OfficeConfig.__dataclass_fields__:
+                raise InvalidInput(f"Thiết lập «{key}» không tồn tại.", key)
+            values[key] = nfc(value).strip() if isinstance(value, str) else value
+        if not values.get("place"):
+            values["place"] = _place_from(office)
+        values.pop("extra", None)
+        cfg = OfficeConfig(**values)
+        # validate the schedule before anything is written
+        OfficeCalendar(sessions=tuple(parse_session(s) for s in cfg.sessions),
+                       cutoff=time.fromisoformat(cfg.cutoff))
+        with self.db.atomic():
+            if current and current.agency_code != agency and Dossier.select().where(
+                    Dossier.code.is_null(False)).exists():
+                raise InvalidInput("Không thể đổi mã định danh cơ quan khi đã có hồ sơ được cấp mã.",
+                                   "agency_code")
+            data = asdict(cfg)
+            data["sessions"] = list(cfg.sessions)
+            data.pop("extra")
+            Setting.replace(key=CONFIG_KEY, value=data).execute()
+            self._event("setup", sync=False, office=data)
+            if not Procedure.select().exists():
+                self._load_catalog(read_catalog(), source="builtin")
+        self._calendar = None
+        return cfg
+
+    def load_catalog(self, catalog: dict, source: str = "builtin") -> dict:
+        with self.db.atomic():
+            return self._load_catalog(catalog, source)
+
+    def _load_catalog(self, catalog: dict, source: str) -> dict:
+        version = catalog["catalog_version"]
+        incoming = {p["id"]: p for p in catalog["procedures"]}
+        added = updated = kept = retired = 0
+        for pid, entry in incoming.items():
+            existing = Procedure.get_or_none(Procedure.id == pid)
+            if existing is None:
+                Procedure.create(**entry, catalog_version=version)
+                added += 1
+            elif existing.edited:
+                # an admin's edit wins over a catalog update for the fields they edit (fees)
+                (Procedure.update(**{k: v for k, v in entry.items() if k not in ("fee", "fee_note")},
+                                  catalog_version=version, active=True)
+                 .where(Procedure.id == pid).execute())
+                kept += 1
+            else:
+                Procedure.update(**entry, catalog_version=version, active=True).where(Procedure.id == pid).execute()
+                updated += 1
+        retired = (Procedure.update(active=False)
+                   .where(Procedure.id.not_in(list(incoming)), Procedure.active == True)  # noqa: E712
+                   .execute())
+        summary = {"catalog_version": version, "added": added, "updated": updated,
+                   "kept_edits": kept, "retired": retired, "source": source}
+        Setting.replace(key="catalog_version", value=version).execute()
+        self._event("catalog_loaded", sync=False, **summary)
+        return summary
+
+    def edit_procedure(self, pid: str, **changes) -> Procedure:
+        proc = self.procedure(pid)
+        current = {k: getattr(proc, k) for k in ("national_code", "name", "field", "days", "days_note",
+                                                 "fee", "fee_note", "liaison", "documents", "legal_basis")}
+        current["id"] = proc.id
+        for key, value in changes.items():
+            if value is not None:
+                if key not in current or key == "id":
+                    raise InvalidInput(f"Không sửa được trường «{key}» của thủ tục.", key)
+                current[key] = value
+        entry = parse_procedure(current)
+        with self.db.atomic():
+            Procedure.update(**entry, edited=True).where(Procedure.id == proc.id).execute()
+            self._event("procedure_edited", sync=False, procedure_id=proc.id,
+                        changes={k: v for k, v in changes.items() if v is not None})
+        return self.procedure(proc.id)
+
+    def set_calendar_day(self, day: date, working: bool, note: str = "", source: str = "office") -> None:
+        note = clean(note, label="Ghi chú ngày", max_len=200)
+        with self.db.atomic():
+            CalendarOverride.replace(day=day, working=working, note=note, source=source).execute()
+            self._event("calendar_day", sync=False, day=day.isoformat(), working=working, note=note, source=source)
+        self._calendar = None
+
+    def clear_calendar_day(self, day: date) -> None:
+        with self.db.atomic():
+            CalendarOverride.delete().where(CalendarOverride.day == day).execute()
+            self._event("calendar_day_cleared", sync=False, day=day.isoformat())
+        self._calendar = None
+
+    def _next_code(self, cfg: OfficeConfig, received_at: datetime) -> str:
+        day = local(received_at).date()
+        counter = CodeCounter.get_or_none(CodeCounter.day == day)
+        prefix = f"{cfg.agency_code}-{day:%y%m%d}-"
+        first, last = codes.sequence_block(cfg.desk)
+        # the counter is the rule; existing codes guard against a counter row ever going missing
+        highest = (Dossier.select(fn.MAX(Dossier.code)).where(
+            Dossier.code.between(f"{prefix}{first:04d}", f"{prefix}{last:04d}")).scalar())
+        used = max(counter.last_seq if counter else 0, int(highest[-4:]) if highest else 0) or None
+        seq = codes.next_sequence(cfg.desk, used)
+        CodeCounter.replace(day=day, last_seq=seq).execute()
+        return codes.format_code(cfg.agency_code, received_at, seq)
+
+    def intake(self, form: IntakeForm, received_at: datetime | None = None) -> Dossier:
+        """Record one visit. Returns only after the row and its event are durably committed."""
+        cfg = self.require_config()
+        now = self.now()
+        imported = received_at is not None
+        received = local(received_at) if imported else now
+        if imported and received > now:
+            raise InvalidInput("Thời điểm tiếp nhận không thể ở tương lai.", "received_at")
+        values = validate(form, today=now.date())
+        proc = self.procedure(values.pop("procedure_id"))
+        outcome = values["outcome"]
+        documents = [dict(d) for d in proc.documents]
+        with self.db.atomic():
+            dossier = Dossier(
+                **values, procedure=proc, procedure_name=proc.name, procedure_days=proc.days,
+                agency_code=cfg.agency_code, desk=cfg.desk, clerk=cfg.clerk_name,
+                name_folded=fold(values["applicant_name"]), documents=documents, fee=proc.fee,
+                received_at=received, imported=imported, created_at=now, updated_at=now)
+            if outcome == "accepted":
+                deadline = compute_due(self.calendar(), received, proc.days)
+                dossier.code = self._next_code(cfg, received)
+                dossier.status = Status.ACCEPTED
+                dossier.starts_at = deadline.starts_at
+                dossier.due_at = dossier.original_due_at = deadline.due_at
+            elif outcome == "supplement":
+                dossier.status = Status.SUPPLEMENT
+            else:
+                dossier.status = Status.NOT_ACCEPTED
+            dossier.save(force_insert=True)
+            self._event("intake", dossier, outcome=outcome, imported=imported)
+            Draft.delete().where(Draft.name == "intake").execute()
+        return dossier
+
+    def save_draft(self, data: dict, name: str = "intake") -> None:
+        with self.db.atomic():
+            Draft.replace(name=name, data=data, saved_at=self.now()).execute()
+
+    def clear_draft(self, name: str = "intake") -> None:
+        with self.db.atomic():
+            Draft.delete().where(Draft.name == name).execute()
+
+
+def _place_from(office_name: str) -> str:
+    """'UBND xã Phúc Lợi' -> 'Phúc Lợi' for the date line."""
+    words = office_name.split()
+    for i, w in enumerate(words):
+        if w.lower() in ("xã", "phường", "thị", "đặc"):
+            rest = words[i + 1:]
+            if rest and rest[0].lower() in ("trấn", "khu"):
+                rest = rest[1:]
+            if rest:
+                return " ".join(rest)
+    return office_name

@@ -1,0 +1,116 @@
+"""The desk's tables. Only commune_desk.store.desk writes them."""
+
+import uuid
+
+from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, ForeignKeyField,
+                    IntegerField, Model, TextField)
+
+from commune_desk.store.fields import DayField, InstantField, JSONField
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = JSONField()
+
+
+class Procedure(BaseModel):
+    id = CharField(primary_key=True)
+    national_code = CharField(null=True)
+    name = TextField()
+    name_folded = TextField()
+    field = TextField()
+    days = IntegerField()
+    days_note = TextField(default="")
+    fee = IntegerField(default=0)
+    fee_note = TextField(default="")
+    liaison = BooleanField(default=False)
+    documents = JSONField()
+    legal_basis = JSONField()
+    catalog_version = CharField()
+    active = BooleanField(default=True)
+    edited = BooleanField(default=False)   # an admin changed it: catalog updates keep the edit
+
+
+class CalendarOverride(BaseModel):
+    day = DayField(primary_key=True)
+    working = BooleanField()
+    note = TextField(default="")
+    source = CharField(default="office")   # office | upstream
+
+
+class CodeCounter(BaseModel):
+    day = DayField(primary_key=True)
+    last_seq = IntegerField()
+
+
+class Dossier(BaseModel):
+    id = AutoField()
+    uuid = CharField(unique=True, default=lambda: str(uuid.uuid4()))
+    code = CharField(unique=True, null=True)          # none for refused / incomplete visits
+    outcome = CharField()                              # accepted | supplement | refused
+    procedure = ForeignKeyField(Procedure, backref="dossiers")
+    procedure_name = TextField()                        # as it stood when received
+    procedure_days = IntegerField()
+    agency_code = CharField()
+    desk = IntegerField()
+    clerk = TextField(default="")
+    applicant_name = TextField()
+    name_folded = TextField(index=True)
+    id_number = CharField(default="", index=True)
+    birth_date = DayField(null=True)
+    phone = CharField(default="", index=True)
+    email = TextField(default="")
+    address = TextField(default="")
+    owner_name = TextField(default="")
+    owner_id_number = CharField(default="")
+    owner_address = TextField(default="")
+    channel = IntegerField(default=1)                  # 1 trực tiếp, 2 trực tuyến, 3 BCCI
+    return_by = CharField(default="counter")           # counter | post
+    post_address = TextField(default="")
+    notes = TextField(default="")
+    reason = TextField(default="")                     # refusal reason, supplement reason
+    missing = JSONField(default=list)                  # [{"name", "reason"}] for form 02
+    documents = JSONField(default=list)                # checklist as received
+    fee = IntegerField(default=0)
+    status = IntegerField(index=True)
+    received_at = InstantField(index=True)
+    starts_at = InstantField(null=True)
+    due_at = InstantField(null=True, index=True)
+    original_due_at = InstantField(null=True)
+    extended = BooleanField(default=False)
+    resolved_at = InstantField(null=True)
+    returned_at = InstantField(null=True)
+    imported = BooleanField(default=False)
+    created_at = InstantField()
+    updated_at = InstantField()
+
+
+class Event(BaseModel):
+    """Everything that happened, in order: the audit trail and the sync outbox at once."""
+    seq = AutoField()
+    uuid = CharField(unique=True, default=lambda: str(uuid.uuid4()))
+    dossier = ForeignKeyField(Dossier, null=True, backref="events")
+    kind = CharField()
+    at = InstantField()
+    actor = TextField(default="")
+    data = JSONField(default=dict)
+    sync_state = CharField(default="pending", index=True)   # pending | synced | quarantined | local
+    sync_note = TextField(default="")
+    synced_at = InstantField(null=True)
+
+
+class Draft(BaseModel):
+    name = CharField(primary_key=True)
+    data = JSONField()
+    saved_at = InstantField()
+
+
+MODELS = [Setting, Procedure, CalendarOverride, CodeCounter, Dossier, Event, Draft]
