@@ -1,10 +1,11 @@
-"""Code128 barcode and QR code flowables (drawn as vectors, no text)."""
+"""Code128 barcode and QR code flowables, drawn as vectors (no text)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
@@ -14,25 +15,29 @@ QUIET_MODULES = 10  # quiet zone on each side, in module widths
 class Barcode128(Flowable):
     """A Code128 symbol that shrinks its module width to fit the frame.
 
-    The module width is at most `max_module` and never makes the symbol wider
-    than the frame; the symbol is centred in the available width.
+    The module width is at most `max_module`; the bars never get wider than
+    the frame, while the blank quiet zones may reach `bleed` points into the
+    page margins (useful on an 80 mm roll). The symbol is centred.
     """
 
-    def __init__(self, value: str, height: float, max_module: float = 0.33 * mm):
+    def __init__(self, value: str, height: float, max_module: float = 0.33 * mm,
+                 bleed: float = 0.0):
         super().__init__()
         self.value = value
         self.bar_height = height
         self.max_module = max_module
         probe = Code128(value, barWidth=1, quiet=0, humanReadable=0)
-        if probe.valid != 1:
+        self.bars = probe.width             # also validates: sets probe.valid
+        if not value or probe.valid != 1:
             raise ValueError(f"Mã hồ sơ có ký tự không in được thành mã vạch: {value!r}")
         self.modules = probe.width + 2 * QUIET_MODULES
         self.module = max_module
+        self.bleed = bleed
 
     def wrap(self, avail_width, avail_height):
         self.avail = avail_width
-        self.module = min(self.max_module, avail_width / self.modules)
-        self.width = min(avail_width, self.modules * self.module)
+        self.module = min(self.max_module, avail_width / self.bars,
+                          (avail_width + 2 * self.bleed) / self.modules)
         self.height = self.bar_height
         return avail_width, self.height
 
@@ -40,12 +45,24 @@ class Barcode128(Flowable):
         quiet = QUIET_MODULES * self.module
         symbol = Code128(self.value, barWidth=self.module, barHeight=self.bar_height,
                          quiet=1, lquiet=quiet, rquiet=quiet, humanReadable=0)
-        x = max(0.0, (self.avail - symbol.width) / 2)
+        x = (self.avail - symbol.width) / 2
         symbol.drawOn(self.canv, x, 0)
 
 
+@lru_cache(maxsize=64)
+def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
+    """QR modules (error correction M, no border), cached for reprints."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    qr.add_data(value)
+    qr.make(fit=True)
+    return tuple(tuple(row) for row in qr.get_matrix())
+
+
 class QrCode(Flowable):
-    """A square QR code of `size` points, aligned in the available width."""
+    """A square QR code of `size` points (including a 4-module quiet zone),
+    aligned in the available width. Dark runs are drawn as one filled path."""
+
+    BORDER = 4
 
     def __init__(self, value: str, size: float, align: str = "CENTER"):
         super().__init__()
@@ -58,15 +75,29 @@ class QrCode(Flowable):
         return avail_width, self.size
 
     def draw(self):
-        widget = QrCodeWidget(self.value, barLevel="M", barBorder=4)
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(self.size, self.size,
-                          transform=[self.size / (x1 - x0), 0, 0, self.size / (y1 - y0), 0, 0])
-        drawing.add(widget)
+        matrix = qr_matrix(self.value)
+        n = len(matrix)
+        cell = self.size / (n + 2 * self.BORDER)
         if self.align == "RIGHT":
-            x = self.avail - self.size
+            x0 = self.avail - self.size
         elif self.align == "LEFT":
-            x = 0
+            x0 = 0
         else:
-            x = (self.avail - self.size) / 2
-        renderPDF.draw(drawing, self.canv, x, 0)
+            x0 = (self.avail - self.size) / 2
+        x0 += self.BORDER * cell
+        top = self.size - self.BORDER * cell
+        path = self.canv.beginPath()
+        for r, row in enumerate(matrix):
+            c = 0
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    path.rect(x0 + start * cell, top - (r + 1) * cell, (c - start) * cell, cell)
+                else:
+                    c += 1
+        self.canv.saveState()
+        self.canv.setFillColorRGB(0, 0, 0)
+        self.canv.drawPath(path, stroke=0, fill=1)
+        self.canv.restoreState()
