@@ -27,7 +27,7 @@ PROVINCE_CODES = {
 }
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
-_PASSPORT = re.compile(r"^[A-Z0-9]{6,12}$")
+_PASSPORT = re.compile(r"^[A-Z0-9]{6,9}$")
 
 
 @dataclass(frozen=True)

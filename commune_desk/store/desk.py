@@ -1,6 +1,7 @@
 """The desk's one writer: every change to the file goes through a Desk method, inside one
 transaction, together with the Event that records it (audit trail and sync outbox)."""
 
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -19,7 +20,7 @@ from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
 from commune_desk.store.db import open_database
 from commune_desk.store.models import (CalendarOverride, CodeCounter, Dossier, Draft, Event,
-                                       Procedure, Setting)
+                                       Procedure, Setting, _current, routed)
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,25 @@ def snapshot(d: Dossier) -> dict:
 
 
 class Desk:
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        _route_methods(cls)
+
     def __init__(self, data_dir: str | Path | None = None, clock=None):
         self.data_dir = paths.data_dir(data_dir)
         self.path = self.data_dir / paths.DB_NAME
         self.db = open_database(self.path)
         self.clock = clock or (lambda: datetime.now(TZ))
         self._calendar: OfficeCalendar | None = None
+
+    @contextmanager
+    def using(self):
+        """Bind the models to this desk's file for reads made outside Desk methods."""
+        token = _current.set(self.db)
+        try:
+            yield self
+        finally:
+            _current.reset(token)
 
     def close(self) -> None:
         self.db.close()
@@ -313,3 +327,12 @@ def _place_from(office_name: str) -> str:
             if rest:
                 return " ".join(rest)
     return office_name
+
+
+def _route_methods(cls) -> None:
+    for name, value in list(vars(cls).items()):
+        if callable(value) and not name.startswith("__") and name not in ("now", "using"):
+            setattr(cls, name, routed(value))
+
+
+_route_methods(Desk)

@@ -1,5 +1,7 @@
 """The desk's tables. Only commune_desk.store.desk writes them."""
 
+import contextvars
+import functools
 import uuid
 
 from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, ForeignKeyField,
@@ -7,7 +9,39 @@ from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, ForeignKe
 
 from commune_desk.store.fields import DayField, InstantField, JSONField
 
-database = DatabaseProxy()
+_current = contextvars.ContextVar("commune_desk_db", default=None)
+
+
+class RoutedDatabase(DatabaseProxy):
+    """The models' database: the file of the Desk whose method is running in this context, else the
+    last one opened. Lets two desks (tests, a desk and its sync worker) live in one process."""
+    __slots__ = ("_default",)
+
+    @property
+    def obj(self):
+        return _current.get() or self._default
+
+    @obj.setter
+    def obj(self, value):
+        self._default = value
+
+    def __setattr__(self, attr, value):
+        object.__setattr__(self, attr, value)
+
+
+def routed(method):
+    """Run a Desk method with the models bound to that desk's file."""
+    @functools.wraps(method)
+    def inner(self, *args, **kwargs):
+        token = _current.set(self.db)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _current.reset(token)
+    return inner
+
+
+database = RoutedDatabase()
 
 
 class BaseModel(Model):

@@ -1,0 +1,43 @@
+import os
+from datetime import datetime
+
+import pytest
+
+from commune_desk.rules.office_calendar import TZ
+
+
+def at(text: str) -> datetime:
+    """'2026-11-23 09:32' as an Asia/Ho_Chi_Minh instant."""
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+class Clock:
+    def __init__(self, start: str):
+        self.now = at(start)
+
+    def __call__(self):
+        return self.now
+
+    def set(self, text: str):
+        self.now = at(text)
+
+
+@pytest.fixture
+def clock():
+    return Clock("2026-11-23 09:32")
+
+
+@pytest.fixture
+def desk(tmp_path, clock):
+    from commune_desk.store.desk import Desk
+    d = Desk(tmp_path / "data", clock=clock)
+    d.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", desk=1, clerk_name="Trần Thị Lan")
+    yield d
+    d.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    # no test may touch the real per-user data folder
+    monkeypatch.setenv("COMMUNE_DESK_DATA_DIR", str(tmp_path / "default-data"))
+    yield
