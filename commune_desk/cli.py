@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from datetime import date
+from pathlib import Path
 
 from commune_desk import paths
 from commune_desk.errors import DeskError, InvalidInput
@@ -104,8 +105,7 @@ def cmd_intake(args):
                       address=args.address or "", owner_name=args.owner_name or "",
                       channel=args.channel, return_by=args.return_by, post_address=args.post_address or "",
                       notes=args.notes or "", outcome=args.outcome, reason=args.reason or "",
-                      missing=[{"name": m.split("|", 1)[0], "reason": (m.split("|", 1) + [""])[1]}
-                               for m in args.missing or []])
+                      missing=_missing(args.missing))
     received = parse_instant(args.received_at) if args.received_at else None
     d = desk.intake(form, received_at=received)
     obj = {"code": d.code, "uuid": d.uuid, "received_at": _iso(d.received_at), "due_at": _iso(d.due_at),
@@ -117,6 +117,120 @@ def cmd_intake(args):
     else:
         text = f"Đã ghi nhận từ chối tiếp nhận (mã lượt {d.uuid})."
     return text, obj
+
+
+def dossier_json(d, desk=None) -> dict:
+    from commune_desk.rules.timeliness import judge
+    obj = {"code": d.code, "uuid": d.uuid, "status": int(d.status), "status_label": Status(d.status).label,
+           "procedure_id": d.procedure_id, "procedure_name": d.procedure_name, "applicant_name": d.applicant_name,
+           "id_number": d.id_number, "phone": d.phone, "received_at": _iso(d.received_at),
+           "due_at": _iso(d.due_at), "extended": d.extended, "assignee": d.assignee,
+           "resolved_at": _iso(d.resolved_at), "returned_at": _iso(d.returned_at)}
+    if d.due_at and desk is not None:
+        finished = d.resolved_at if Status(d.status) in (Status.RESOLVED, Status.RETURNED) else None
+        if Status(d.status) != Status.SUPPLEMENT or finished:
+            obj["timeliness"] = judge(d.due_at, finished_at=finished, now=desk.now()).value
+    return obj
+
+
+def cmd_advance(args):
+    desk = _desk(args)
+    d = desk.advance(args.code, args.to, note=args.note or "", assignee=args.assignee or "",
+                     missing=_missing(args.missing))
+    return f"Hồ sơ {d.code}: {Status(d.status).label}.", dossier_json(d, desk)
+
+
+def cmd_handoff(args):
+    desk = _desk(args)
+    d = desk.handoff(args.code, args.to, note=args.note or "")
+    return f"Đã chuyển hồ sơ {d.code} cho {d.assignee}.", dossier_json(d, desk)
+
+
+def cmd_extend(args):
+    desk = _desk(args)
+    d = desk.extend(args.code, parse_instant(args.until, "until"), args.reason)
+    return (f"Đã gia hạn hồ sơ {d.code} đến {d.due_at:%H giờ %M phút, ngày %d/%m/%Y}.",
+            dossier_json(d, desk))
+
+
+def cmd_handover(args):
+    from commune_desk.store.processing import handover_timeliness
+    desk = _desk(args)
+    d = desk.handover(args.code, recipient=args.recipient or "", recipient_id=args.recipient_id or "",
+                      proxy_id=args.proxy_id or "", proxy_paper=args.proxy_paper or "",
+                      post_tracking=args.post_tracking or "", fee_paid=args.fee_paid,
+                      fee_receipt=args.receipt or "", rating=args.rating or "")
+    verdict = handover_timeliness(d)
+    obj = dossier_json(d, desk) | {"timeliness": verdict.value, "timeliness_label": verdict.label,
+                                   "recipient": d.recipient_name, "proxy": d.proxy,
+                                   "post_tracking": d.post_tracking}
+    return f"Đã trả kết quả hồ sơ {d.code} cho {d.recipient_name} — {verdict.label}.", obj
+
+
+def cmd_find(args):
+    desk = _desk(args)
+    rows = desk.find(args.query, limit=args.limit)
+    lines = [f"{d.code}  {d.applicant_name}  {Status(d.status).label}" for d in rows]
+    return "\n".join(lines) or "Không tìm thấy hồ sơ nào.", [dossier_json(d, desk) for d in rows]
+
+
+def cmd_show(args):
+    desk = _desk(args)
+    d = desk.dossier(args.code)
+    events = [{"seq": e.seq, "kind": e.kind, "at": _iso(e.at), "actor": e.actor,
+               **{k: v for k, v in e.data.items() if k != "dossier"}} for e in desk.events_of(d)]
+    obj = dossier_json(d, desk) | {"events": events}
+    lines = [f"{d.code or d.uuid} — {d.applicant_name} — {Status(d.status).label}"]
+    lines += [f"  {e['at']}  {e['kind']}  {e.get('to_party') or ''}" for e in events]
+    return "\n".join(lines), obj
+
+
+def cmd_queue(args):
+    from commune_desk.store.queries import QUEUES
+    desk = _desk(args)
+    rows = desk.queue(args.name, field=args.field, procedure_id=args.procedure)
+    label = QUEUES[args.name][0]
+    lines = [f"{label}: {len(rows)} hồ sơ"] + [f"  {d.code}  hạn {d.due_at:%H:%M %d/%m/%Y}  {d.applicant_name}"
+                                                for d in rows]
+    return "\n".join(lines), [dossier_json(d, desk) for d in rows]
+
+
+def cmd_print(args):
+    from commune_desk.documents import render_dossier_form
+    desk = _desk(args)
+    pdf = render_dossier_form(desk, args.code, args.form, args.paper)
+    if args.out:
+        out = Path(args.out)
+    else:
+        out = desk.data_dir / "prints" / f"{args.code.replace('/', '_')}-{args.form}.pdf"
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    if args.form in ("01", "04", "05"):
+        desk.log_print(args.code, args.form, args.paper)
+    if args.send:
+        from commune_desk.printing import print_pdf
+        print_pdf(out, args.printer)
+    return f"Đã tạo {out}.", {"path": str(out), "form": args.form, "paper": args.paper, "bytes": len(pdf)}
+
+
+def cmd_book(args):
+    from commune_desk.documents import render_tracking_book
+    desk = _desk(args)
+    start, end = _day(args.date_from, "from"), _day(args.date_to, "to")
+    pdf = render_tracking_book(desk, start, end)
+    Path(args.out).write_bytes(pdf)
+    return f"Đã tạo sổ theo dõi {args.out}.", {"path": args.out, "rows": len(desk.book_rows(start, end))}
+
+
+def _day(text, field):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", field) from None
+
+
+def _missing(items):
+    return [{"name": m.split("|", 1)[0], "reason": (m.split("|", 1) + [""])[1]} for m in items or []]
 
 
 def cmd_run(args):
@@ -190,6 +304,79 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--missing", action="append", help="giấy tờ cần bổ sung, dạng \"tên|lý do\" (lặp lại)")
     p.add_argument("--received-at", help="chỉ dùng khi nhập hồ sơ giấy cũ: thời điểm nhận ISO 8601")
     p.set_defaults(func=cmd_intake)
+
+    p = sub.add_parser("advance", parents=[common], help="chuyển trạng thái hồ sơ",
+                       description="Chuyển hồ sơ sang trạng thái khác theo quy trình (ghi người, thời điểm).")
+    p.add_argument("code", help="mã hồ sơ")
+    p.add_argument("--to", required=True, help="trạng thái mới 1–10 (4 đang xử lý, 5 yêu cầu bổ sung, "
+                                               "6 nghĩa vụ tài chính, 7 rút, 8 dừng, 9 đã xử lý xong)")
+    p.add_argument("--note", help="ghi chú / lý do")
+    p.add_argument("--assignee", help="người hoặc đơn vị nhận xử lý")
+    p.add_argument("--missing", action="append", help="giấy tờ cần bổ sung \"tên|lý do\" (khi chuyển sang 5)")
+    p.set_defaults(func=cmd_advance)
+
+    p = sub.add_parser("handoff", parents=[common], help="chuyển giao hồ sơ cho người/đơn vị khác",
+                       description="Ghi một bước chuyển giao trên phiếu kiểm soát (mẫu 06).")
+    p.add_argument("code", help="mã hồ sơ")
+    p.add_argument("--to", required=True, help="người hoặc đơn vị nhận")
+    p.add_argument("--note", help="ghi chú")
+    p.set_defaults(func=cmd_handoff)
+
+    p = sub.add_parser("extend", parents=[common], help="xin lỗi và gia hạn (mẫu 04), một lần",
+                       description="Gia hạn thời gian giải quyết một lần, trước thời hạn, có lý do.")
+    p.add_argument("code", help="mã hồ sơ")
+    p.add_argument("--until", required=True, help="thời điểm hẹn mới ISO 8601")
+    p.add_argument("--reason", required=True, help="lý do chậm")
+    p.set_defaults(func=cmd_extend)
+
+    p = sub.add_parser("handover", parents=[common], help="trả kết quả cho công dân",
+                       description="Trả kết quả tại quầy (người nộp hoặc người được ủy quyền) hoặc qua bưu chính.")
+    p.add_argument("code", help="mã hồ sơ (quét mã vạch)")
+    p.add_argument("--recipient", help="họ tên người nhận (mặc định: người nộp)")
+    p.add_argument("--recipient-id", help="số định danh của người nộp đến nhận, để đối chiếu")
+    p.add_argument("--proxy-id", help="số định danh của người nhận thay")
+    p.add_argument("--proxy-paper", help="số giấy ủy quyền của người nhận thay")
+    p.add_argument("--post-tracking", help="số hiệu bưu gửi khi trả qua bưu chính công ích")
+    p.add_argument("--fee-paid", type=int, help="số tiền phí, lệ phí đã thu (đồng)")
+    p.add_argument("--receipt", help="số biên lai thu phí")
+    p.add_argument("--rating", choices=["rat-hai-long", "hai-long", "khong-hai-long"], help="đánh giá của công dân")
+    p.set_defaults(func=cmd_handover)
+
+    p = sub.add_parser("find", parents=[common], help="tra cứu hồ sơ",
+                       description="Tìm theo mã hồ sơ (đủ hoặc một phần), tên không dấu, số định danh, điện thoại.")
+    p.add_argument("query", help="từ khóa")
+    p.add_argument("--limit", type=int, default=20, help="số kết quả tối đa")
+    p.set_defaults(func=cmd_find)
+
+    p = sub.add_parser("show", parents=[common], help="xem toàn bộ quá trình của một hồ sơ")
+    p.add_argument("code", help="mã hồ sơ hoặc mã lượt")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("queue", parents=[common], help="danh sách hồ sơ theo trạng thái hoặc hạn",
+                       description="Danh sách công việc: new, processing, supplement, financial, resolved, closed, "
+                                   "overdue, due_today, due_tomorrow.")
+    p.add_argument("name", choices=["new", "processing", "supplement", "financial", "resolved", "closed",
+                                    "overdue", "due_today", "due_tomorrow"], help="tên danh sách")
+    p.add_argument("--field", help="lọc theo lĩnh vực")
+    p.add_argument("--procedure", help="lọc theo mã thủ tục")
+    p.set_defaults(func=cmd_queue)
+
+    p = sub.add_parser("print", parents=[common], help="in biểu mẫu của hồ sơ ra PDF (và máy in)",
+                       description="Tạo PDF biểu mẫu 01–06 của hồ sơ; in lại giữ nguyên mã.")
+    p.add_argument("code", help="mã hồ sơ (hoặc mã lượt với mẫu 02, 03)")
+    p.add_argument("--form", required=True, choices=["01", "02", "03", "04", "05", "06"], help="số mẫu")
+    p.add_argument("--paper", default="a5", choices=["a5", "a4", "80mm"], help="khổ giấy (mặc định a5)")
+    p.add_argument("--out", help="tệp PDF đầu ra")
+    p.add_argument("--send", action="store_true", help="gửi tới máy in")
+    p.add_argument("--printer", help="tên máy in (mặc định: máy in mặc định)")
+    p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("book", parents=[common], help="sổ theo dõi hồ sơ (mẫu 07)",
+                       description="In sổ theo dõi hồ sơ của một khoảng thời gian, khổ A4 ngang.")
+    p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="đến ngày YYYY-MM-DD")
+    p.add_argument("--out", required=True, help="tệp PDF đầu ra")
+    p.set_defaults(func=cmd_book)
 
     return parser
 

@@ -19,6 +19,8 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
 from commune_desk.store.db import open_database
+from commune_desk.store.processing import Processing
+from commune_desk.store.queries import Queries
 from commune_desk.store.models import (CalendarOverride, CodeCounter, Dossier, Draft, Event,
                                        Procedure, Setting, _current, routed)
 
@@ -61,11 +63,15 @@ def snapshot(d: Dossier) -> dict:
         "fee": d.fee, "status": d.status, "received_at": iso(d.received_at),
         "starts_at": iso(d.starts_at), "due_at": iso(d.due_at), "original_due_at": iso(d.original_due_at),
         "extended": d.extended, "resolved_at": iso(d.resolved_at), "returned_at": iso(d.returned_at),
-        "imported": d.imported,
+        "imported": d.imported, "assignee": d.assignee, "clock_stopped_at": iso(d.clock_stopped_at),
+        "supplement_rounds": d.supplement_rounds, "extension_reason": d.extension_reason,
+        "recipient_name": d.recipient_name, "recipient_id_number": d.recipient_id_number, "proxy": d.proxy,
+        "proxy_paper": d.proxy_paper, "post_tracking": d.post_tracking, "fee_paid": d.fee_paid,
+        "fee_receipt": d.fee_receipt, "rating": d.rating,
     }
 
 
-class Desk:
+class Desk(Processing, Queries):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         _route_methods(cls)
@@ -335,4 +341,5 @@ def _route_methods(cls) -> None:
             setattr(cls, name, routed(value))
 
 
-_route_methods(Desk)
+for _cls in (Desk, Processing, Queries):
+    _route_methods(_cls)

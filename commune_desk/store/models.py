@@ -125,6 +125,19 @@ class Dossier(BaseModel):
     imported = BooleanField(default=False)
     created_at = InstantField()
     updated_at = InstantField()
+    # 0002_processing
+    assignee = TextField(default="")
+    clock_stopped_at = InstantField(null=True)
+    supplement_rounds = IntegerField(default=0)
+    extension_reason = TextField(default="")
+    recipient_name = TextField(default="")
+    recipient_id_number = TextField(default="")
+    proxy = BooleanField(default=False)
+    proxy_paper = TextField(default="")
+    post_tracking = TextField(default="")
+    fee_paid = IntegerField(default=0)
+    fee_receipt = TextField(default="")
+    rating = TextField(default="")
 
 
 class Event(BaseModel):

@@ -1,0 +1,110 @@
+"""Reads the counter needs all day: the search box, the workqueues, the tracking book."""
+
+import re
+from datetime import date, datetime, timedelta
+
+from commune_desk.rules.office_calendar import TZ
+from commune_desk.rules.statuses import OPEN, Status
+from commune_desk.rules.text import fold, nfc
+from commune_desk.store.models import Dossier
+
+_CODE_LIKE = re.compile(r"^[0-9A-Z.\-]+$")
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+QUEUES = {
+    "new": ("Mới tiếp nhận", [Status.ACCEPTED]),
+    "processing": ("Đang xử lý", [Status.PROCESSING]),
+    "supplement": ("Chờ bổ sung", [Status.SUPPLEMENT]),
+    "financial": ("Chờ nghĩa vụ tài chính", [Status.FINANCIAL]),
+    "resolved": ("Đã xử lý, chờ trả", [Status.RESOLVED]),
+    "closed": ("Dừng / rút", [Status.STOPPED, Status.WITHDRAWN]),
+    "overdue": ("Quá hạn", None),
+    "due_today": ("Đến hạn hôm nay", None),
+    "due_tomorrow": ("Đến hạn ngày mai", None),
+}
+
+# the clock runs for these; a dossier waiting for the citizen's papers cannot be late
+RUNNING = [int(s) for s in OPEN if s != Status.SUPPLEMENT]
+
+
+class Queries:
+    def find(self, query: str, limit: int = 20) -> list[Dossier]:
+        """Code (full or partial), name without accents (đ → d), ID number or phone; newest first."""
+        text = nfc(query).strip()
+        if not text:
+            return []
+        coded = Dossier.select().where(Dossier.code.is_null(False))
+        exact = coded.where(Dossier.code == text.upper()).first()
+        if exact is not None:
+            return [exact]
+        tokens = _TOKEN.findall(fold(text))
+        if not tokens:
+            return []
+        # each token is a prefix of a word in name, code, ID or phone
+        match = " AND ".join(f'"{t}"*' for t in tokens)
+        ids = [r[0] for r in self.db.execute_sql(
+            "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (match, limit * 3))]
+        if not ids:
+            return []
+        rows = {d.id: d for d in coded.where(Dossier.id.in_(ids))}
+        return [rows[i] for i in ids if i in rows][:limit]
+
+    def by_code(self, code: str) -> Dossier | None:
+        return Dossier.get_or_none(Dossier.code == nfc(code).strip().upper())
+
+    def queue(self, name: str, now: datetime | None = None, field: str | None = None,
+              procedure_id: str | None = None) -> list[Dossier]:
+        now = now or self.now()
+        label, statuses = QUEUES[name]
+        q = Dossier.select().where(Dossier.code.is_null(False))
+        if statuses is not None:
+            q = q.where(Dossier.status.in_([int(s) for s in statuses]))
+        else:
+            today = now.date()
+            q = q.where(Dossier.status.in_(RUNNING))
+            if name == "overdue":
+                q = q.where(Dossier.due_at < now)
+            elif name == "due_today":
+                q = q.where(Dossier.due_at >= now, Dossier.due_at < _day_start(today + timedelta(days=1)))
+            else:
+                nxt = self.calendar().next_working_day(today)
+                q = q.where(Dossier.due_at >= _day_start(today + timedelta(days=1)),
+                            Dossier.due_at < _day_start(nxt + timedelta(days=1)))
+        if procedure_id:
+            q = q.where(Dossier.procedure == procedure_id)
+        rows = list(q.order_by(Dossier.due_at, Dossier.id))
+        if field:
+            rows = [d for d in rows if d.procedure.field == field]
+        return rows
+
+    def urgency_counts(self, now: datetime | None = None) -> dict:
+        now = now or self.now()
+        return {name: len(self.queue(name, now)) for name in ("overdue", "due_today", "due_tomorrow")}
+
+    def queue_counts(self, now: datetime | None = None) -> dict:
+        now = now or self.now()
+        return {name: len(self.queue(name, now)) for name in QUEUES}
+
+    def book_rows(self, date_from: date, date_to: date) -> list[tuple[int, Dossier]]:
+        """Form 07: accepted dossiers in the period, numbered continuously within each year."""
+        q = (Dossier.select().where(Dossier.code.is_null(False),
+                                    Dossier.received_at >= _day_start(date(date_from.year, 1, 1)),
+                                    Dossier.received_at < _day_start(date_to + timedelta(days=1)))
+             .order_by(Dossier.received_at, Dossier.id))
+        out, year, number = [], None, 0
+        for d in q:
+            if d.received_at.year != year:
+                year, number = d.received_at.year, 0
+            number += 1
+            if d.received_at.date() >= date_from:
+                out.append((number, d))
+        return out
+
+    def all_snapshots(self) -> list[dict]:
+        from commune_desk.store.desk import snapshot
+        return [snapshot(d) for d in Dossier.select().where(Dossier.code.is_null(False))]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=TZ)
