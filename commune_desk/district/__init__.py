@@ -1,0 +1,1 @@
+"""The district server: receives desks' changes, publishes upstream data, serves pages."""

@@ -1,0 +1,137 @@
+"""What the district's administrator does from the command line: communes, enrolment codes,
+devices, staff accounts. Also the enrolment exchange a desk performs over HTTP."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from commune_desk.district import auth
+from commune_desk.district.models import Commune, Device, EnrolmentCode, Staff, database
+from commune_desk.errors import InvalidInput, NotAllowed, NotFound
+from commune_desk.rules import codes
+from commune_desk.rules.office_calendar import TZ
+from commune_desk.rules.text import clean
+
+ENROLMENT_VALID_DAYS = 14
+
+
+def now() -> datetime:
+    return datetime.now(TZ)
+
+
+def get_commune(agency_code: str) -> Commune:
+    agency = codes.normalize_agency_code(agency_code)
+    commune = Commune.get_or_none(Commune.agency_code == agency)
+    if commune is None:
+        raise NotFound(f"Chưa có xã/phường nào mã {agency} trên máy chủ. Thêm bằng: "
+                       f"commune-district commune add --agency-code {agency} --name …")
+    return commune
+
+
+def add_commune(agency_code: str, name: str) -> tuple[Commune, str, bool]:
+    """Create the commune (or reactivate it) and issue a one-time enrolment code."""
+    agency = codes.normalize_agency_code(agency_code)
+    name = clean(name, label="Tên xã/phường", max_len=200, required=True, field="name")
+    with database.atomic():
+        commune = Commune.get_or_none(Commune.agency_code == agency)
+        created = commune is None
+        if created:
+            commune = Commune.create(agency_code=agency, name=name, created_at=now())
+        elif not commune.active:
+            commune.active, commune.revoked_at, commune.name = True, None, name
+            commune.save()
+        code = _issue_code(commune)
+    return commune, code, created
+
+
+def issue_code(agency_code: str) -> str:
+    commune = get_commune(agency_code)
+    if not commune.active:
+        raise NotAllowed(f"Xã/phường {commune.agency_code} đã bị thu hồi quyền đồng bộ.")
+    with database.atomic():
+        return _issue_code(commune)
+
+
+def _issue_code(commune: Commune) -> str:
+    code = auth.new_enrolment_code()
+    EnrolmentCode.create(commune=commune, code_hash=auth.code_digest(code), created_at=now(),
+                         expires_at=now() + timedelta(days=ENROLMENT_VALID_DAYS))
+    return code
+
+
+def revoke_commune(agency_code: str) -> tuple[Commune, int]:
+    commune = get_commune(agency_code)
+    with database.atomic():
+        at = now()
+        Commune.update(active=False, revoked_at=at).where(Commune.id == commune.id).execute()
+        devices = (Device.update(revoked_at=at)
+                   .where(Device.commune == commune, Device.revoked_at.is_null()).execute())
+        EnrolmentCode.update(used_at=at).where(EnrolmentCode.commune == commune,
+                                               EnrolmentCode.used_at.is_null()).execute()
+    return commune, devices
+
+
+def enroll(code: str, agency_code: str, desk: int, label: str) -> tuple[Device, str]:
+    """Exchange a one-time code for a device token; only the token's hash is kept."""
+    agency = codes.normalize_agency_code(agency_code)
+    codes.check_desk(desk)
+    digest = auth.code_digest(code)
+    with database.atomic():
+        row = EnrolmentCode.get_or_none(EnrolmentCode.code_hash == digest)
+        at = now()
+        if row is None or row.used_at is not None or row.expires_at < at:
+            raise NotAllowed("Mã đăng ký không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới ở cấp trên.")
+        commune = Commune.get_by_id(row.commune_id)
+        if not commune.active:
+            raise NotAllowed("Xã/phường này đã bị thu hồi quyền đồng bộ.")
+        if commune.agency_code != agency:
+            raise NotAllowed(f"Mã đăng ký này dành cho cơ quan {commune.agency_code}, "
+                             f"không phải {agency} của quầy này.")
+        # the code is spent by this update or by a concurrent one, never by both
+        spent = (EnrolmentCode.update(used_at=at)
+                 .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_null()).execute())
+        if spent != 1:
+            raise NotAllowed("Mã đăng ký đã được dùng.")
+        token = auth.new_token()
+        device = Device.create(commune=commune, token_hash=auth.digest(token), desk=desk,
+                               label=clean(label, label="Tên máy", max_len=200), enrolled_at=at)
+    return device, token
+
+
+def device_for_token(token: str) -> tuple[Device, Commune] | None:
+    if not token:
+        return None
+    device = Device.get_or_none(Device.token_hash == auth.digest(token))
+    if device is None or device.revoked_at is not None:
+        return None
+    commune = Commune.get_by_id(device.commune_id)
+    if not commune.active:
+        return None
+    return device, commune
+
+
+def add_staff(username: str, name: str, password: str) -> Staff:
+    username = clean(username, label="Tên đăng nhập", max_len=60, required=True, field="username").lower()
+    if len(password or "") < 8:
+        raise InvalidInput("Mật khẩu phải có ít nhất 8 ký tự.", "password")
+    with database.atomic():
+        staff = Staff.get_or_none(Staff.username == username)
+        if staff is None:
+            staff = Staff.create(username=username, name=clean(name, label="Họ tên", max_len=120),
+                                 password_hash=auth.hash_password(password), created_at=now())
+        else:
+            staff.password_hash, staff.active = auth.hash_password(password), True
+            if name:
+                staff.name = clean(name, label="Họ tên", max_len=120)
+            staff.save()
+    return staff
+
+
+def check_staff(username: str, password: str) -> Staff | None:
+    staff = Staff.get_or_none(Staff.username == (username or "").strip().lower())
+    if staff is None or not staff.active:
+        auth.check_password(_DUMMY_HASH, password or "")   # same time whether or not the user exists
+        return None
+    return staff if auth.check_password(staff.password_hash, password or "") else None
+
+
+_DUMMY_HASH = auth.hash_password(uuid.uuid4().hex)

@@ -1,0 +1,262 @@
+"""`commune-district`: run the district server and administer it.
+
+Each command is `cmd_<name>(args) -> (human_text, json_object)`, like `commune-desk`.
+"""
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from commune_desk.cli import Parser
+from commune_desk.errors import DeskError, InvalidInput
+
+log = logging.getLogger("commune_desk.district.cli")
+ENV_DB = "COMMUNE_DISTRICT_DB"
+
+
+def default_db_url() -> str:
+    folder = Path(platformdirs.user_data_dir("CommuneDistrict", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'district.sqlite3'}"
+
+
+def _open(args):
+    from commune_desk.district.db import open_database
+    return open_database(args.db, pool_size=4)
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+def cmd_serve(args):
+    import waitress
+    from commune_desk.district.app import create_app
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads)
+    print(f"Máy chủ cấp trên đang chạy tại http://{args.host}:{args.port}/ (dừng: Ctrl+C)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="commune-district",
+                   connection_limit=max(100, args.threads * 16), channel_timeout=120,
+                   clear_untrusted_proxy_headers=True)
+    return None, None
+
+
+def cmd_commune_add(args):
+    from commune_desk.district import admin
+    with _open(args).connection_context():
+        commune, code, created = admin.add_commune(args.agency_code, args.name)
+    verb = "Đã thêm" if created else "Đã có"
+    text = (f"{verb} {commune.name} (mã {commune.agency_code}).\n"
+            f"Mã đăng ký dùng một lần cho một quầy (hiệu lực {admin.ENROLMENT_VALID_DAYS} ngày):\n{code}")
+    return text, {"agency_code": commune.agency_code, "name": commune.name, "created": created,
+                  "enrolment_code": code}
+
+
+def cmd_commune_code(args):
+    from commune_desk.district import admin
+    with _open(args).connection_context():
+        code = admin.issue_code(args.agency_code)
+    return f"Mã đăng ký mới cho {args.agency_code.upper()}:\n{code}", {"enrolment_code": code}
+
+
+def cmd_commune_revoke(args):
+    from commune_desk.district import admin
+    with _open(args).connection_context():
+        commune, devices = admin.revoke_commune(args.agency_code)
+    return (f"Đã thu hồi quyền đồng bộ của {commune.name} ({commune.agency_code}): {devices} quầy.",
+            {"agency_code": commune.agency_code, "devices_revoked": devices})
+
+
+def cmd_commune_list(args):
+    from commune_desk.district.models import Commune, Device
+    with _open(args).connection_context():
+        items = []
+        for c in Commune.select().order_by(Commune.agency_code):
+            devices = [{"id": d.id, "desk": d.desk, "label": d.label, "revoked": d.revoked_at is not None,
+                        "last_seen_at": d.last_seen_at.isoformat() if d.last_seen_at else None,
+                        "clock_offset_s": d.clock_offset_s}
+                       for d in Device.select().where(Device.commune == c).order_by(Device.id)]
+            items.append({"agency_code": c.agency_code, "name": c.name, "active": c.active, "devices": devices})
+    lines = [f"{c['agency_code']:<20} {'hoạt động' if c['active'] else 'đã thu hồi':<11} "
+             f"{len(c['devices'])} quầy  {c['name']}" for c in items]
+    return "\n".join(lines) or "Chưa có xã/phường nào.", items
+
+
+def cmd_dossiers(args):
+    from commune_desk.district.admin import get_commune
+    from commune_desk.district.models import Dossier
+    with _open(args).connection_context():
+        commune = get_commune(args.agency_code)
+        items = [{"code": d.code, "uuid": d.uuid, "status": d.status}
+                 for d in Dossier.select(Dossier.code, Dossier.uuid, Dossier.status)
+                 .where(Dossier.commune == commune).order_by(Dossier.received_at, Dossier.id)]
+    lines = [f"{d['code'] or '(không mã)':<32} {d['status']:>2}  {d['uuid']}" for d in items]
+    return "\n".join(lines) or "Chưa có hồ sơ nào.", items
+
+
+def cmd_catalog_publish(args):
+    from commune_desk.district import publish
+    try:
+        raw = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"Không đọc được tệp danh mục {args.file}: {exc}", "file") from None
+    with _open(args).connection_context():
+        pub = publish.publish_catalog(raw, args.agency_code)
+    n = len(pub.data["procedures"])
+    return (f"Đã công bố danh mục phiên bản {pub.data['catalog_version']} ({n} thủ tục).",
+            {"uuid": pub.uuid, "catalog_version": pub.data["catalog_version"], "procedures": n})
+
+
+def cmd_fee(args):
+    from commune_desk.district import publish
+    with _open(args).connection_context():
+        pub = publish.publish_fee(args.procedure, args.fee, args.note or "", args.agency_code)
+    return f"Đã công bố lệ phí {args.fee:,} đ cho thủ tục {pub.data['procedure_id']}.".replace(",", "."), \
+        {"uuid": pub.uuid, **pub.data}
+
+
+def cmd_holiday(args):
+    from commune_desk.district import publish
+    day = publish.parse_day(args.day)
+    working = None if args.action == "clear" else (args.action == "working")
+    with _open(args).connection_context():
+        pub = publish.publish_calendar(day, working, args.note or "", args.agency_code)
+    what = {None: "bỏ điều chỉnh", True: "ngày làm việc", False: "ngày nghỉ"}[working]
+    return f"Đã công bố {day:%d/%m/%Y}: {what}.", {"uuid": pub.uuid, **pub.data}
+
+
+def cmd_status(args):
+    from commune_desk.district import publish
+    with _open(args).connection_context():
+        pub = publish.publish_status(args.code, args.status, args.note or "")
+    snap = pub.data["dossier"]
+    from commune_desk.rules.statuses import LABELS, Status
+    return (f"Đã chuyển hồ sơ {snap['code']} sang «{LABELS[Status(pub.data['status'])]}»; các quầy sẽ nhận khi đồng bộ.",
+            {"uuid": pub.uuid, "code": snap["code"], "status": pub.data["status"]})
+
+
+def cmd_staff_add(args):
+    from commune_desk.district import admin
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != password:
+            raise InvalidInput("Hai lần nhập mật khẩu không khớp.", "password")
+    with _open(args).connection_context():
+        staff = admin.add_staff(args.username, args.name or "", password)
+    return f"Đã tạo tài khoản cán bộ «{staff.username}».", {"username": staff.username, "name": staff.name}
+
+
+# ---- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help=f"cơ sở dữ liệu: sqlite:///đường/dẫn hoặc postgresql://người:mật@máy/tên "
+                             f"(mặc định: biến môi trường {ENV_DB} hoặc tệp SQLite trong thư mục dữ liệu)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="in kết quả dạng JSON")
+    parser = Parser(prog="commune-district", parents=[common],
+                    description="Máy chủ cấp trên (huyện/tỉnh) cho Commune Desk: nhận dữ liệu đồng bộ, "
+                                "công bố danh mục, lịch, trạng thái; trang tra cứu và tổng hợp.")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=Parser, required=True)
+
+    p = sub.add_parser("serve", parents=[common], help="chạy máy chủ")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1; "
+                                                       "đặt sau reverse proxy TLS khi chạy thật)")
+    p.add_argument("--port", type=int, default=8750, help="cổng (mặc định 8750)")
+    p.add_argument("--threads", type=int, default=8, help="số luồng xử lý (mặc định 8)")
+    p.add_argument("--lookup-per-minute", type=int, default=30,
+                   help="số lần tra cứu tối đa mỗi phút cho một địa chỉ IP (mặc định 30)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("commune", parents=[common], help="quản lý xã/phường")
+    csub = p.add_subparsers(dest="commune_command", metavar="VIỆC", parser_class=Parser, required=True)
+    q = csub.add_parser("add", parents=[common], help="thêm xã/phường và cấp mã đăng ký cho quầy")
+    q.add_argument("--agency-code", required=True, help="mã định danh điện tử, ví dụ 000.30.36.H26")
+    q.add_argument("--name", required=True, help="tên, ví dụ \"UBND xã Phúc Lợi\"")
+    q.set_defaults(func=cmd_commune_add)
+    q = csub.add_parser("code", parents=[common], help="cấp thêm một mã đăng ký (cho quầy thứ hai…)")
+    q.add_argument("agency_code", metavar="MÃ_CƠ_QUAN")
+    q.set_defaults(func=cmd_commune_code)
+    q = csub.add_parser("revoke", parents=[common], help="thu hồi quyền đồng bộ của xã/phường")
+    q.add_argument("agency_code", metavar="MÃ_CƠ_QUAN")
+    q.set_defaults(func=cmd_commune_revoke)
+    q = csub.add_parser("list", parents=[common], help="liệt kê xã/phường và các quầy")
+    q.set_defaults(func=cmd_commune_list)
+
+    p = sub.add_parser("dossiers", parents=[common], help="liệt kê hồ sơ máy chủ đang lưu của một xã/phường")
+    p.add_argument("--agency-code", required=True)
+    p.set_defaults(func=cmd_dossiers)
+
+    p = sub.add_parser("catalog", parents=[common], help="công bố danh mục thủ tục cho các quầy")
+    csub = p.add_subparsers(dest="catalog_command", metavar="VIỆC", parser_class=Parser, required=True)
+    q = csub.add_parser("publish", parents=[common], help="công bố tệp danh mục JSON")
+    q.add_argument("file", metavar="TỆP")
+    q.add_argument("--agency-code", help="chỉ cho một xã/phường (mặc định: tất cả)")
+    q.set_defaults(func=cmd_catalog_publish)
+
+    p = sub.add_parser("fee", parents=[common], help="công bố lệ phí mới của một thủ tục")
+    p.add_argument("--procedure", required=True, help="mã thủ tục")
+    p.add_argument("--fee", type=int, required=True, help="lệ phí (đồng)")
+    p.add_argument("--note", help="ghi chú lệ phí")
+    p.add_argument("--agency-code", help="chỉ cho một xã/phường (mặc định: tất cả)")
+    p.set_defaults(func=cmd_fee)
+
+    p = sub.add_parser("holiday", parents=[common], help="công bố ngày nghỉ / ngày làm bù")
+    p.add_argument("action", choices=["off", "working", "clear"], help="off: nghỉ; working: làm việc; clear: bỏ")
+    p.add_argument("--day", required=True, help="ngày, ví dụ 2026-09-01")
+    p.add_argument("--note", help="ghi chú, ví dụ \"Nghỉ bù Quốc khánh\"")
+    p.add_argument("--agency-code", help="chỉ cho một xã/phường (mặc định: tất cả)")
+    p.set_defaults(func=cmd_holiday)
+
+    p = sub.add_parser("status", parents=[common], help="chuyển trạng thái hồ sơ xử lý ở cấp trên")
+    p.add_argument("--code", required=True, help="mã hồ sơ")
+    p.add_argument("--status", type=int, required=True, help="trạng thái mới 1–10 (9: đã xử lý xong)")
+    p.add_argument("--note", help="ghi chú")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("staff", parents=[common], help="tài khoản cán bộ xem trang tổng hợp")
+    csub = p.add_subparsers(dest="staff_command", metavar="VIỆC", parser_class=Parser, required=True)
+    q = csub.add_parser("add", parents=[common], help="tạo hoặc đặt lại mật khẩu tài khoản")
+    q.add_argument("--username", required=True)
+    q.add_argument("--name", help="họ tên")
+    q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+    q.set_defaults(func=cmd_staff_add)
+    return parser
+
+
+def main(argv=None) -> int:
+    from commune_desk.district.db import DatabaseUnavailable
+    args = build_parser().parse_args(argv)
+    args.db = getattr(args, "db", None) or os.environ.get(ENV_DB) or default_db_url()
+    args.json = getattr(args, "json", False)
+    try:
+        text, obj = args.func(args)
+    except DeskError as exc:
+        if args.json:
+            print(json.dumps({"error": exc.message, "field": exc.field}, ensure_ascii=False))
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        log.exception("unexpected error")
+        print(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    if args.json and obj is not None:
+        print(json.dumps(obj, ensure_ascii=False, indent=2))
+    elif text:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The district server's tables. Every write goes through ingest, publish or the CLI helpers."""
+
+from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, FloatField, ForeignKeyField,
+                    IntegerField, Model, TextField)
+
+from commune_desk.district.fields import InstantField, JSONField
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class ServerSetting(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Commune(BaseModel):
+    id = AutoField()
+    agency_code = CharField(unique=True)
+    name = TextField()
+    active = BooleanField(default=True)
+    created_at = InstantField()
+    revoked_at = InstantField(null=True)
+
+
+class EnrolmentCode(BaseModel):
+    id = AutoField()
+    commune = ForeignKeyField(Commune, backref="enrolment_codes")
+    code_hash = CharField(unique=True)          # sha256 of the one-time code
+    created_at = InstantField()
+    expires_at = InstantField()
+    used_at = InstantField(null=True)
+
+
+class Device(BaseModel):
+    id = AutoField()
+    commune = ForeignKeyField(Commune, backref="devices")
+    token_hash = CharField(unique=True)         # sha256 of the device token
+    desk = IntegerField()
+    label = TextField(default="")
+    enrolled_at = InstantField()
+    revoked_at = InstantField(null=True)
+    last_seen_at = InstantField(null=True)
+    clock_offset_s = FloatField(null=True)      # desk clock minus server clock at the last push
+
+
+class Change(BaseModel):
+    """One change pushed by a desk; id is the server's order, uuid the desk's identity."""
+    id = AutoField()
+    uuid = CharField(unique=True)
+    commune = ForeignKeyField(Commune, backref="changes", index=True)
+    device = ForeignKeyField(Device, backref="changes")
+    desk = IntegerField()
+    local_seq = IntegerField()
+    kind = CharField()
+    at = InstantField()
+    actor = TextField(default="")
+    dossier_uuid = CharField(null=True, index=True)
+    digest = CharField()
+    data = JSONField()
+    received_at = InstantField()
+
+
+class Dossier(BaseModel):
+    """The dossier as it stands, one row per dossier uuid: the latest snapshot received."""
+    id = AutoField()
+    uuid = CharField(unique=True)
+    code = CharField(unique=True, null=True)
+    commune = ForeignKeyField(Commune, backref="dossiers", index=True)
+    status = IntegerField()
+    received_at = InstantField(index=True)
+    due_at = InstantField(null=True)
+    snapshot = JSONField()
+    snapshot_at = InstantField()
+    updated_at = InstantField()
+
+
+class Publication(BaseModel):
+    """What the upstream publishes for desks to pull: catalog, fee, calendar, status."""
+    id = AutoField()
+    uuid = CharField(unique=True)
+    commune = ForeignKeyField(Commune, null=True, backref="publications", index=True)  # null: all
+    kind = CharField()
+    data = JSONField()
+    at = InstantField()
+
+
+class Staff(BaseModel):
+    id = AutoField()
+    username = CharField(unique=True)
+    name = TextField(default="")
+    password_hash = TextField()
+    active = BooleanField(default=True)
+    created_at = InstantField()
+
+
+MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff]
