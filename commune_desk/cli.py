@@ -378,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="tệp PDF đầu ra")
     p.set_defaults(func=cmd_book)
 
+    __import__("commune_desk.sync.cli", fromlist=["register"]).register(sub, common)
     return parser
 
 

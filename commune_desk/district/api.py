@@ -92,9 +92,9 @@ def push():
         return error(400, "bad_request", "Lô dữ liệu thiếu mã lô hoặc danh sách thay đổi.")
     if len(changes) > current_app.config["MAX_BATCH"]:
         return error(413, "too_large", "Lô dữ liệu có quá nhiều thay đổi; hãy gửi lô nhỏ hơn.")
-    desk_clock = None
-    if p.is_instant(doc.get("desk_clock")):
-        desk_clock = datetime.fromisoformat(doc["desk_clock"])
+    # the header is read at each attempt; the body's reading is as old as the first attempt
+    desk_clock = _desk_clock() or (datetime.fromisoformat(doc["desk_clock"])
+                                   if p.is_instant(doc.get("desk_clock")) else None)
     acks = ingest.ingest(g.device, g.commune, changes, desk_clock)
     server_clock = ingest.now()
     offset = round((desk_clock - server_clock).total_seconds(), 3) if desk_clock else None
@@ -116,4 +116,17 @@ def pull():
         limit = int(request.args.get("limit", feed.PAGE))
     except ValueError:
         limit = feed.PAGE
-    return reply(feed.pull(g.device, cursor, limit))
+    page = feed.pull(g.device, cursor, limit)
+    server_clock = ingest.now()
+    desk_clock = _desk_clock()
+    offset = None
+    if desk_clock is not None:
+        offset = round((desk_clock - server_clock).total_seconds(), 3)
+        ingest.record_clock(g.device, offset, server_clock)
+    return reply({**page, "server_clock": server_clock.isoformat(timespec="milliseconds"),
+                  "clock_offset_s": offset})
+
+
+def _desk_clock():
+    value = request.headers.get("X-Desk-Clock", "")
+    return datetime.fromisoformat(value) if p.is_instant(value) else None

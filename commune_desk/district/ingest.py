@@ -119,6 +119,11 @@ def ingest(device: Device, commune: Commune, changes: list, desk_clock: datetime
     raise RuntimeError("batch could not be stored after 3 attempts")
 
 
+def record_clock(device: Device, offset_s: float, at: datetime) -> None:
+    with database.atomic():
+        Device.update(clock_offset_s=offset_s, last_seen_at=at).where(Device.id == device.id).execute()
+
+
 def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     received = now()
     acks: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,225 @@
+"""Every write sync makes to the desk file: outbox states, sync settings, pulled records.
+
+The Event table is the outbox: `pending` events are pushed, `synced` ones were acknowledged,
+`quarantined` ones were refused (sync_note says why) until the clerk requeues them, `local`
+ones never leave the desk, and `remote` ones came from the upstream (another desk's events,
+upstream status changes) and are never pushed back.
+"""
+
+import logging
+from datetime import date, datetime
+
+from peewee import IntegrityError, fn
+
+from commune_desk.catalog import parse_catalog
+from commune_desk.rules.text import fold
+from commune_desk.store.models import CalendarOverride, Dossier, Event, Procedure, Setting
+
+log = logging.getLogger("commune_desk.sync")
+
+SYNC_KEY = "sync"
+PENDING, SYNCED, QUARANTINED, LOCAL, REMOTE = "pending", "synced", "quarantined", "local", "remote"
+
+
+# ---- settings --------------------------------------------------------------------------------
+
+def sync_settings(desk) -> dict:
+    with desk.using():
+        row = Setting.get_or_none(Setting.key == SYNC_KEY)
+    return dict(row.value) if row else {}
+
+
+def update_sync_settings(desk, **values) -> dict:
+    with desk.using(), desk.db.atomic():
+        row = Setting.get_or_none(Setting.key == SYNC_KEY)
+        current = dict(row.value) if row else {}
+        current.update(values)
+        Setting.replace(key=SYNC_KEY, value=current).execute()
+    return current
+
+
+# ---- the outbox ------------------------------------------------------------------------------
+
+def pending(desk, after_seq: int = 0, limit: int = 100) -> list[Event]:
+    with desk.using():
+        return list(Event.select().where(Event.sync_state == PENDING, Event.seq > after_seq)
+                    .order_by(Event.seq).limit(limit))
+
+
+def counts(desk) -> dict:
+    with desk.using():
+        waiting = Event.select().where(Event.sync_state == PENDING).count()
+        oldest = (Event.select(fn.MIN(Event.at)).where(Event.sync_state == PENDING).scalar())
+        quarantined = Event.select().where(Event.sync_state == QUARANTINED).count()
+    if isinstance(oldest, str):
+        oldest = datetime.fromisoformat(oldest)
+    return {"waiting": waiting, "oldest_waiting_at": oldest, "quarantined": quarantined}
+
+
+def listing(desk, state: str = PENDING, limit: int = 500) -> list[dict]:
+    """Rows for the Đồng bộ screen: what waits (or is quarantined) and why."""
+    with desk.using():
+        rows = (Event.select(Event, Dossier.code).join(Dossier, on=(Event.dossier == Dossier.id), join_type="LEFT OUTER")
+                .where(Event.sync_state == state).order_by(Event.seq).limit(limit))
+        return [{"uuid": e.uuid, "seq": e.seq, "kind": e.kind, "at": e.at,
+                 "code": e.dossier.code if e.dossier_id else None, "reason": e.sync_note}
+                for e in rows]
+
+
+def mark_synced(desk, uuids, at: datetime) -> int:
+    uuids = list(uuids)
+    if not uuids:
+        return 0
+    done = 0
+    with desk.using(), desk.db.atomic():
+        for i in range(0, len(uuids), 500):
+            done += (Event.update(sync_state=SYNCED, synced_at=at, sync_note="")
+                     .where(Event.uuid.in_(uuids[i:i + 500]), Event.sync_state == PENDING).execute())
+    return done
+
+
+def quarantine(desk, reasons: dict) -> int:
+    """reasons: {uuid: Vietnamese reason}; only pending events move."""
+    done = 0
+    with desk.using(), desk.db.atomic():
+        for uid, reason in reasons.items():
+            done += (Event.update(sync_state=QUARANTINED, sync_note=reason[:1000])
+                     .where(Event.uuid == uid, Event.sync_state == PENDING).execute())
+    return done
+
+
+def requeue(desk, uuids=None) -> int:
+    """The clerk puts quarantined changes back in the queue (all of them when uuids is None)."""
+    with desk.using(), desk.db.atomic():
+        query = Event.update(sync_state=PENDING, sync_note="").where(Event.sync_state == QUARANTINED)
+        if uuids is not None:
+            query = query.where(Event.uuid.in_(list(uuids)))
+        return query.execute()
+
+
+# ---- applying a pull -------------------------------------------------------------------------
+
+_INSTANT_KEYS = ("received_at", "starts_at", "due_at", "original_due_at", "resolved_at", "returned_at",
+                 "clock_stopped_at")
+
+
+def apply_pull(desk, items: list, cursor: str, now: datetime) -> dict:
+    """Apply one pulled page and store the cursor in the same transaction: a crash either
+    keeps both or neither, and applying a page twice changes nothing."""
+    applied = {"catalog": 0, "fee": 0, "calendar": 0, "status": 0, "change": 0, "skipped": 0}
+    calendar_touched = False
+    with desk.using(), desk.db.atomic():
+        for item in items:
+            kind = item["type"]
+            try:
+                with desk.db.atomic():
+                    done = _APPLY[kind](desk, item, now)
+            except IntegrityError as exc:
+                log.warning("pulled %s %s not applied: %s", kind, item.get("uuid"), exc)
+                done = False
+            applied[kind if done else "skipped"] += 1
+            calendar_touched |= kind == "calendar"
+        row = Setting.get_or_none(Setting.key == SYNC_KEY)
+        current = dict(row.value) if row else {}
+        current["cursor"] = cursor
+        Setting.replace(key=SYNC_KEY, value=current).execute()
+    if calendar_touched:
+        desk._calendar = None
+    return applied
+
+
+def _apply_catalog(desk, item, now) -> bool:
+    catalog = parse_catalog(item["data"])
+    desk.load_catalog(catalog, source="upstream")
+    return True
+
+
+def _apply_fee(desk, item, now) -> bool:
+    data = item["data"]
+    # an office's own edit of a fee wins, as it does for catalog updates
+    return bool(Procedure.update(fee=int(data["fee"]), fee_note=data.get("fee_note", ""))
+                .where(Procedure.id == data["procedure_id"], Procedure.edited == False)  # noqa: E712
+                .execute())
+
+
+def _apply_calendar(desk, item, now) -> bool:
+    data = item["data"]
+    day = date.fromisoformat(data["day"])
+    if data.get("working") is None:
+        existing = CalendarOverride.get_or_none(CalendarOverride.day == day)
+        if existing is not None and existing.source == "upstream":
+            desk.clear_calendar_day(day)
+        return True
+    desk.set_calendar_day(day, bool(data["working"]), data.get("note", ""), source="upstream")
+    return True
+
+
+def _apply_status(desk, item, now) -> bool:
+    if Event.select().where(Event.uuid == item["uuid"]).exists():
+        return True
+    at = datetime.fromisoformat(item["at"])
+    snap = item["data"]["dossier"]
+    dossier = _upsert_dossier(snap, at)
+    Event.create(uuid=item["uuid"], dossier=dossier, kind="upstream_status", at=at, actor="Cấp trên",
+                 data={"dossier": snap, "status": item["data"].get("status"), "note": item["data"].get("note", "")},
+                 sync_state=REMOTE, synced_at=now)
+    return True
+
+
+def _apply_change(desk, item, now) -> bool:
+    if Event.select().where(Event.uuid == item["uuid"]).exists():
+        return True
+    at = datetime.fromisoformat(item["at"])
+    data = item.get("data") or {}
+    dossier = None
+    if isinstance(data.get("dossier"), dict):
+        dossier = _upsert_dossier(data["dossier"], at)
+    elif item.get("dossier_uuid"):
+        dossier = Dossier.get_or_none(Dossier.uuid == item["dossier_uuid"])
+    Event.create(uuid=item["uuid"], dossier=dossier, kind=item.get("kind", "change"), at=at,
+                 actor=item.get("actor", ""), data={**data, "from_desk": item.get("desk")},
+                 sync_state=REMOTE, synced_at=now)
+    return True
+
+
+_APPLY = {"catalog": _apply_catalog, "fee": _apply_fee, "calendar": _apply_calendar,
+          "status": _apply_status, "change": _apply_change}
+
+_DOSSIER_FIELDS = None
+
+
+def _dossier_fields() -> set:
+    global _DOSSIER_FIELDS
+    if _DOSSIER_FIELDS is None:
+        _DOSSIER_FIELDS = {f.name for f in Dossier._meta.sorted_fields} - {"id", "procedure"}
+    return _DOSSIER_FIELDS
+
+
+def _upsert_dossier(snap: dict, at: datetime) -> Dossier:
+    """Bring the local row to the snapshot if the snapshot is at least as recent."""
+    row = Dossier.get_or_none(Dossier.uuid == snap["uuid"])
+    if row is not None and row.updated_at is not None and row.updated_at > at:
+        return row
+    values = {k: v for k, v in snap.items() if k in _dossier_fields() and k not in ("uuid",)}
+    for key in _INSTANT_KEYS:
+        if values.get(key):
+            values[key] = datetime.fromisoformat(values[key])
+    values["name_folded"] = fold(snap.get("applicant_name", ""))
+    values["procedure"] = _procedure_for(snap)
+    values["updated_at"] = at
+    if row is None:
+        values.setdefault("created_at", at)
+        return Dossier.create(uuid=snap["uuid"], **values)
+    Dossier.update(**values).where(Dossier.id == row.id).execute()
+    return Dossier.get_by_id(row.id)
+
+
+def _procedure_for(snap: dict) -> str:
+    pid = snap.get("procedure_id")
+    if Procedure.get_or_none(Procedure.id == pid) is None:
+        # a procedure this desk's catalog lacks: keep the dossier, with an inactive stand-in
+        name = snap.get("procedure_name") or pid
+        Procedure.create(id=pid, name=name, name_folded=fold(name), field="Khác",
+                         days=snap.get("procedure_days") or 0, documents=[], legal_basis=[],
+                         catalog_version="upstream", active=False)
+    return pid

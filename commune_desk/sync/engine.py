@@ -1,0 +1,287 @@
+"""One sync pass: push every pending change in batches, then pull what the upstream publishes.
+
+A change becomes `synced` only through a well-formed acknowledgement of the batch that carried
+it (protocol.parse_push_reply). Anything else — a timeout, a cut, a 5xx, an HTML page — leaves
+it pending and the same bytes are sent again.
+"""
+
+import logging
+import socket
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from commune_desk.store import outbox
+from commune_desk.sync import protocol as p
+from commune_desk.sync.errors import NotEnrolled, ProtocolMismatch, SyncError, Transient, Unauthorized
+from commune_desk.sync.token import load_token, save_token
+from commune_desk.sync.transport import RetryPolicy, Transport
+
+log = logging.getLogger("commune_desk.sync")
+
+CLOCK_WARNING_S = 300
+BATCH_SIZE = 200
+
+
+@dataclass
+class PassResult:
+    pushed: int = 0            # changes sent and acknowledged either way
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+    unacknowledged: int = 0    # sent, answered, but not acknowledged: still waiting
+    pulled: int = 0
+    applied: dict = field(default_factory=dict)
+    waiting: int = 0
+    requests: int = 0
+    clock_offset_s: float | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Options:
+    server: str | None = None
+    ca_file: str | None = None
+    batch_size: int = BATCH_SIZE
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeout: tuple = (10.0, 60.0)
+    sleep: object = None             # injected by the worker: an interruptible wait
+    cancelled: object = None         # callable -> bool
+    progress: object = None          # callable(phase, done, total)
+
+
+def _server_and_token(desk, opts: Options) -> tuple[str, dict, dict]:
+    settings = outbox.sync_settings(desk)
+    cfg = desk.config()
+    server = opts.server or settings.get("server") or (cfg.upstream_url if cfg else "")
+    record = load_token(desk.data_dir)
+    if not server or record is None:
+        raise NotEnrolled("Quầy chưa đăng ký với máy chủ cấp trên. Hãy chạy: commune-desk enroll "
+                          "--server https://… --code MÃ-ĐĂNG-KÝ (mã do cấp trên cung cấp).")
+    return server, record, settings
+
+
+def _to_change(e) -> dict:
+    snap = e.data.get("dossier") if isinstance(e.data, dict) else None
+    dossier_uuid = snap.get("uuid") if isinstance(snap, dict) else (e.dossier.uuid if e.dossier_id else None)
+    return {"uuid": e.uuid, "seq": e.seq, "kind": e.kind, "at": e.at.isoformat(timespec="seconds"),
+            "actor": e.actor, "dossier_uuid": dossier_uuid, "data": e.data}
+
+
+def run_pass(desk, opts: Options | None = None) -> PassResult:
+    """Push, then pull. Raises NotEnrolled / Unauthorized / ProtocolMismatch; a network failure
+    after the retries is reported in result.error (and the sync settings), not raised."""
+    opts = opts or Options()
+    server, record, settings = _server_and_token(desk, opts)
+    ca_file = opts.ca_file or settings.get("ca_file")
+    transport = Transport(server, record["token"], ca_file=ca_file, timeout=opts.timeout,
+                          retry=opts.retry, sleep=opts.sleep, clock=desk.now)
+    result = PassResult()
+    started = desk.now()
+    outbox.update_sync_settings(desk, last_attempt_at=started.isoformat(timespec="seconds"), running=True)
+    try:
+        _push_all(desk, transport, opts, result)
+        _pull_all(desk, transport, opts, result)
+    except (Unauthorized, ProtocolMismatch) as exc:
+        outbox.update_sync_settings(desk, online=True, running=False, last_error=exc.message)
+        raise
+    except SyncError as exc:
+        result.error = exc.message
+        outbox.update_sync_settings(desk, online=False, running=False, last_error=exc.message)
+    else:
+        values = {"online": True, "running": False, "last_error": "",
+                  "last_success_at": desk.now().isoformat(timespec="seconds")}
+        if result.clock_offset_s is not None:
+            values["clock_offset_s"] = result.clock_offset_s
+        outbox.update_sync_settings(desk, **values)
+    finally:
+        transport.close()
+        result.requests = transport.attempts
+        result.waiting = outbox.counts(desk)["waiting"]
+    return result
+
+
+# ---- push ------------------------------------------------------------------------------------
+
+def _push_all(desk, transport: Transport, opts: Options, result: PassResult) -> None:
+    total = outbox.counts(desk)["waiting"]
+    after = 0
+    done = 0
+    while True:
+        events = outbox.pending(desk, after_seq=after, limit=opts.batch_size)
+        if not events:
+            break
+        after = events[-1].seq
+        _push_batch(desk, transport, opts, [_to_change(e) for e in events], result)
+        done += len(events)
+        if opts.progress:
+            opts.progress("push", done, max(total, done))
+
+
+def _push_batch(desk, transport: Transport, opts: Options, changes: list, result: PassResult) -> None:
+    batch_id = str(uuid.uuid4())
+    body = p.encode_push(batch_id, desk.now(), changes)       # the same bytes on every retry
+    sent = {c["uuid"] for c in changes}
+
+    def attempt():
+        reply = transport.once("POST", p.PUSH_PATH, data=body,
+                               headers={"Content-Type": p.JSON_TYPE, "Content-Encoding": "gzip"})
+        if reply.status == 200:
+            try:
+                return "acks", p.parse_push_reply(reply.content_type, reply.body, batch_id, sent)
+            except p.MalformedReply as exc:
+                raise Transient(f"câu trả lời không phải xác nhận của máy chủ ({exc})") from None
+        err = p.parse_error_reply(reply.content_type, reply.body)
+        if err is None:
+            # a 4xx that is not ours: a proxy or captive portal; nothing is known, try again
+            raise Transient(f"mã {reply.status} không kèm xác nhận của máy chủ")
+        return "error", (reply.status, err)
+
+    kind, payload = transport.with_retries(attempt, opts.cancelled)
+    if kind == "acks":
+        _apply_acks(desk, payload, changes, result)
+        return
+    status, err = payload
+    if status == 401 or status == 403:
+        raise Unauthorized(f"Máy chủ từ chối quầy này: {err['message']} Hãy liên hệ cấp trên để đăng ký lại.")
+    if err["code"] == "protocol":
+        raise ProtocolMismatch(err["message"])
+    if len(changes) > 1:
+        # refused as a whole (too large, or one bad change spoils it): halve until the culprit is alone
+        mid = len(changes) // 2
+        _push_batch(desk, transport, opts, changes[:mid], result)
+        _push_batch(desk, transport, opts, changes[mid:], result)
+        return
+    reason = f"Máy chủ từ chối (mã {status}): {err['message']}"
+    result.rejected += 1
+    result.quarantined += outbox.quarantine(desk, {changes[0]["uuid"]: reason})
+
+
+def _apply_acks(desk, reply: p.PushReply, changes: list, result: PassResult) -> None:
+    ok, refused = [], {}
+    for change in changes:
+        ack = reply.acks.get(change["uuid"])
+        if ack is None:
+            result.unacknowledged += 1
+            continue
+        result.pushed += 1
+        if ack.result == p.ACCEPTED:
+            result.accepted += 1
+            ok.append(ack.uuid)
+        elif ack.result == p.DUPLICATE:
+            result.duplicates += 1
+            ok.append(ack.uuid)
+        elif ack.result == p.CONFLICT:
+            result.conflicts += 1
+            refused[ack.uuid] = f"Xung đột: {ack.reason or 'máy chủ đã có dữ liệu khác'}"
+        else:
+            result.rejected += 1
+            refused[ack.uuid] = f"Bị từ chối: {ack.reason or 'không rõ lý do'}"
+    outbox.mark_synced(desk, ok, desk.now())
+    if refused:
+        result.quarantined += outbox.quarantine(desk, refused)
+    if reply.clock_offset_s is not None:
+        result.clock_offset_s = reply.clock_offset_s
+
+
+# ---- pull ------------------------------------------------------------------------------------
+
+def _pull_all(desk, transport: Transport, opts: Options, result: PassResult) -> None:
+    cursor = outbox.sync_settings(desk).get("cursor", "")
+    for _ in range(100000):
+        def attempt():
+            reply = transport.once("GET", p.PULL_PATH, params={"cursor": cursor})
+            if reply.status == 200:
+                try:
+                    return "page", p.parse_pull_reply(reply.content_type, reply.body)
+                except p.MalformedReply as exc:
+                    raise Transient(f"câu trả lời không phải dữ liệu của máy chủ ({exc})") from None
+            err = p.parse_error_reply(reply.content_type, reply.body)
+            if err is None:
+                raise Transient(f"mã {reply.status} không kèm dữ liệu của máy chủ")
+            return "error", (reply.status, err)
+
+        kind, payload = transport.with_retries(attempt, opts.cancelled)
+        if kind == "error":
+            status, err = payload
+            if status in (401, 403):
+                raise Unauthorized(f"Máy chủ từ chối quầy này: {err['message']}")
+            if err["code"] == "bad_cursor":
+                outbox.update_sync_settings(desk, cursor="")   # start over: applying is idempotent
+                cursor = ""
+                continue
+            raise ProtocolMismatch(err["message"])
+        page = payload
+        applied = outbox.apply_pull(desk, page["items"], page["cursor"], desk.now())
+        for k, v in applied.items():
+            result.applied[k] = result.applied.get(k, 0) + v
+        result.pulled += len(page["items"])
+        if isinstance(page.get("clock_offset_s"), (int, float)):
+            result.clock_offset_s = float(page["clock_offset_s"])
+        cursor = page["cursor"]
+        if opts.progress:
+            opts.progress("pull", result.pulled, result.pulled)
+        if not page["more"]:
+            return
+
+
+# ---- enrolment -------------------------------------------------------------------------------
+
+def enroll(desk, server: str, code: str, ca_file: str | None = None, label: str | None = None) -> dict:
+    cfg = desk.require_config()
+    server = (server or "").strip().rstrip("/")
+    if not server.startswith(("https://", "http://")):
+        raise SyncError("Địa chỉ máy chủ phải bắt đầu bằng https:// (hoặc http:// trong mạng nội bộ).", "server")
+    if ca_file:
+        from pathlib import Path
+        if not Path(ca_file).is_file():
+            raise SyncError(f"Không tìm thấy tệp chứng chỉ CA «{ca_file}».", "ca_file")
+    transport = Transport(server, ca_file=ca_file, retry=RetryPolicy(attempts=3, base_s=0.5), clock=desk.now)
+    body = p.dumps({"protocol": p.PROTOCOL, "code": code, "agency_code": cfg.agency_code, "desk": cfg.desk,
+                    "label": label or f"{socket.gethostname()} — quầy {cfg.desk}"})
+
+    def attempt():
+        reply = transport.once("POST", p.ENROLL_PATH, data=body, headers={"Content-Type": p.JSON_TYPE})
+        err = p.parse_error_reply(reply.content_type, reply.body)
+        if reply.status == 200:
+            try:
+                doc = p._json_body(reply.content_type, reply.body)
+            except p.MalformedReply as exc:
+                raise Transient(str(exc)) from None
+            if isinstance(doc, dict) and doc.get("protocol") == p.PROTOCOL and isinstance(doc.get("token"), str):
+                return doc
+            raise Transient("câu trả lời không phải của máy chủ cấp trên")
+        if err is None:
+            raise Transient(f"mã {reply.status} không kèm thông tin của máy chủ")
+        raise SyncError(f"Máy chủ từ chối đăng ký: {err['message']}", "code")
+
+    try:
+        doc = transport.with_retries(attempt)
+    finally:
+        transport.close()
+    save_token(desk.data_dir, {"token": doc["token"], "device_id": doc.get("device_id"), "server": server})
+    commune = doc.get("commune") or {}
+    outbox.update_sync_settings(desk, server=server, ca_file=ca_file, cursor="", device_id=doc.get("device_id"),
+                                commune_name=commune.get("name", ""), online=True, last_error="")
+    return {"server": server, "device_id": doc.get("device_id"), "agency_code": commune.get("agency_code"),
+            "commune_name": commune.get("name")}
+
+
+def clock_warning(offset_s: float | None) -> str | None:
+    if offset_s is None or abs(offset_s) <= CLOCK_WARNING_S:
+        return None
+    minutes = round(abs(offset_s) / 60)
+    side = "nhanh" if offset_s > 0 else "chậm"
+    return (f"Đồng hồ máy này {side} khoảng {minutes} phút so với máy chủ cấp trên. "
+            "Hãy chỉnh lại giờ máy tính để thời điểm tiếp nhận và hẹn trả được ghi đúng.")
+
+
+def when(value) -> datetime | None:
+    if not value:
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

@@ -1,0 +1,33 @@
+"""What the status bar shows, read from the desk file (cheap enough for every refresh)."""
+
+from datetime import datetime
+
+from commune_desk.store import outbox
+from commune_desk.sync.engine import clock_warning
+from commune_desk.sync.token import load_token
+
+
+def _instant(value):
+    if not value:
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def sync_status(desk) -> dict:
+    """online: the last pass reached the server (None: never tried); last_success_at;
+    waiting / oldest_waiting_at: the outbox; quarantined; clock_offset_s (desk minus server)."""
+    settings = outbox.sync_settings(desk)
+    counts = outbox.counts(desk)
+    offset = settings.get("clock_offset_s")
+    return {
+        "online": settings.get("online"),
+        "last_success_at": _instant(settings.get("last_success_at")),
+        "waiting": counts["waiting"],
+        "oldest_waiting_at": counts["oldest_waiting_at"],
+        "quarantined": counts["quarantined"],
+        "clock_offset_s": offset,
+        "clock_warning": clock_warning(offset),
+        "last_error": settings.get("last_error") or None,
+        "enrolled": load_token(desk.data_dir) is not None,
+        "server": settings.get("server"),
+    }

@@ -1,0 +1,94 @@
+"""HTTP for sync, over requests: certificate checks (optionally a custom CA file), timeouts,
+and retries of the *same* payload with exponential backoff and jitter."""
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import requests
+
+from commune_desk.rules.office_calendar import TZ
+from commune_desk.sync import protocol as p
+from commune_desk.sync.errors import Cancelled, Transient, Unreachable
+
+log = logging.getLogger("commune_desk.sync")
+USER_AGENT = "commune-desk-sync/1"
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str | None
+    body: bytes
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 5             # per request, within one pass
+    base_s: float = 0.5
+    cap_s: float = 30.0
+
+    def delay(self, attempt: int, rng=random.random) -> float:
+        # exponential, with "equal jitter": half fixed, half random, so desks don't retry in step
+        d = min(self.cap_s, self.base_s * (2 ** attempt))
+        return d / 2 + rng() * d / 2
+
+
+class Transport:
+    def __init__(self, server: str, token: str | None = None, *, ca_file: str | None = None,
+                 timeout: tuple[float, float] = (10.0, 60.0), retry: RetryPolicy | None = None,
+                 sleep=None, clock=None):
+        self.server = server.rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep or time.sleep
+        self.clock = clock or (lambda: datetime.now(TZ))
+        self.session = requests.Session()
+        self.session.verify = ca_file if ca_file else True
+        self.session.headers.update({"User-Agent": USER_AGENT, "X-Sync-Protocol": str(p.PROTOCOL)})
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        self.attempts = 0         # requests actually sent, for counters and tests
+
+    def close(self) -> None:
+        self.session.close()
+
+    def once(self, method: str, path: str, *, data: bytes | None = None, params=None,
+             headers: dict | None = None) -> Reply:
+        headers = dict(headers or {})
+        headers["X-Desk-Clock"] = self.clock().isoformat(timespec="milliseconds")
+        self.attempts += 1
+        try:
+            r = self.session.request(method, self.server + path, data=data, params=params,
+                                     headers=headers, timeout=self.timeout, allow_redirects=False)
+            body = r.content          # read it all here: a cut body raises now, not later
+        except requests.exceptions.SSLError as exc:
+            raise Transient(f"chứng chỉ TLS của máy chủ không hợp lệ ({_short(exc)})") from None
+        except requests.RequestException as exc:
+            raise Transient(_short(exc)) from None
+        if r.status_code >= 500 or 300 <= r.status_code < 400:
+            raise Transient(f"máy chủ trả lời mã {r.status_code}")
+        return Reply(r.status_code, r.headers.get("Content-Type"), body)
+
+    def with_retries(self, attempt_fn, cancelled=None):
+        """Call attempt_fn() until it returns; Transient failures back off and retry."""
+        last = None
+        for attempt in range(self.retry.attempts):
+            if cancelled is not None and cancelled():
+                raise Cancelled("Đã dừng đồng bộ theo yêu cầu.")
+            try:
+                return attempt_fn()
+            except Transient as exc:
+                last = exc
+                log.info("sync attempt %s failed: %s", attempt + 1, exc)
+                if attempt + 1 < self.retry.attempts:
+                    self.sleep(self.retry.delay(attempt))
+        raise Unreachable(f"Không kết nối được máy chủ cấp trên {self.server}: {last}. "
+                          "Dữ liệu vẫn an toàn trên máy và sẽ được gửi lại ở lần đồng bộ sau.")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return (exc.__class__.__name__ + (": " + text if text else ""))[:300]
