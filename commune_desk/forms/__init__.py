@@ -40,5 +40,5 @@ def render_form(form: str, data: FormData, paper: str = "a5") -> bytes:
     spec = PAPERS.get(paper)
     if spec is None:
         raise ValueError(f"Khổ giấy không hỗ trợ: {paper!r}; chỉ có: {', '.join(PAPERS)}")
-    return build_pdf(lambda: builder(Sheet(spec), data), spec,
+    return build_pdf(lambda paper: builder(Sheet(paper), data), spec,
                      title=FORMS[form], author=data.office.name, subject=data.code)

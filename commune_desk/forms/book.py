@@ -88,6 +88,6 @@ def render_book(office: OfficeInfo, rows: Sequence[BookRow], date_from: date,
     """The tracking book for a period: header row repeated on every page."""
     if date_to < date_from:
         raise ValueError("Ngày kết thúc phải sau ngày bắt đầu")
-    return build_pdf(lambda: _story(office, rows, date_from, date_to), A4_LANDSCAPE,
+    return build_pdf(lambda paper: _story(office, rows, date_from, date_to), A4_LANDSCAPE,
                      title=f"{TITLE} {short_date(date_from)} - {short_date(date_to)}",
                      author=office.name, canvasmaker=_NumberedCanvas)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable, Sequence
 from xml.sax.saxutils import escape
@@ -42,19 +42,30 @@ class Paper:
     barcode_module: float     # widest Code128 module
     qr_size: float
     narrow: bool = False      # single-column layout
+    shrink: tuple[float, ...] = ()   # type scales tried when a form overflows one page
 
     @property
     def content_width(self) -> float:
         return self.width - self.left - self.right
 
+    def scaled(self, factor: float) -> "Paper":
+        """Same sheet and margins, smaller type and signature room."""
+        return replace(self, shrink=(), size=self.size * factor, header=self.header * factor,
+                       title=self.title * factor, small=self.small * factor,
+                       sign_space=self.sign_space * factor,
+                       barcode_height=self.barcode_height * factor,
+                       qr_size=max(18 * mm, self.qr_size * factor))
+
 
 PAPERS: dict[str, Paper] = {
     "a5": Paper("a5", 148 * mm, 210 * mm, 15 * mm, 10 * mm, 10 * mm, 10 * mm,
                 size=10, header=9, title=12, small=9, sign_space=15 * mm,
-                barcode_height=9 * mm, barcode_module=0.27 * mm, qr_size=20 * mm),
+                barcode_height=9 * mm, barcode_module=0.254 * mm, qr_size=20 * mm,
+                shrink=(0.92, 0.85)),
     "a4": Paper("a4", 210 * mm, 297 * mm, 25 * mm, 15 * mm, 15 * mm, 15 * mm,
-                size=13, header=12, title=14, small=11.5, sign_space=24 * mm,
-                barcode_height=11 * mm, barcode_module=0.3 * mm, qr_size=25 * mm),
+                size=12.5, header=11.5, title=13.5, small=10.5, sign_space=20 * mm,
+                barcode_height=11 * mm, barcode_module=0.3 * mm, qr_size=25 * mm,
+                shrink=(0.92, 0.85, 0.78)),
     "80mm": Paper("80mm", 80 * mm, None, 4 * mm, 4 * mm, 3 * mm, 6 * mm,
                   size=8.5, header=7.5, title=9.5, small=7.5, sign_space=13 * mm,
                   barcode_height=10 * mm, barcode_module=0.3 * mm, qr_size=28 * mm,
@@ -72,6 +83,19 @@ def text(value: object) -> str:
 
 def upper(value: object) -> str:
     return nfc(value).upper()
+
+
+def make_table(rows: list, widths: Sequence[float], commands: Sequence[tuple],
+               repeat_rows: int = 0) -> Table:
+    """A Table whose plain-string cells also use the embedded font (reportlab
+    would otherwise reference Helvetica, even for empty cells)."""
+    table = Table(rows, colWidths=list(widths), repeatRows=repeat_rows)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR), *commands]))
+    return table
+
+
+NO_PADDING = [(side, (0, 0), (-1, -1), 0) for side in
+              ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
 
 class Sheet:
@@ -166,18 +190,13 @@ class Sheet:
             return out
         left_w = self.width * 0.42
         rows = [[left, right], [number_p or "", date_p or ""]]
-        table = Table(rows, colWidths=[left_w, self.width - left_w])
-        table.setStyle(TableStyle([
+        return [make_table(rows, [left_w, self.width - left_w], [
+            *NO_PADDING,
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("TOPPADDING", (0, 1), (-1, 1), 3),
             ("RIGHTPADDING", (0, 0), (0, -1), 4),
-            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ]))
-        return [table]
+        ])]
 
     def _rule(self, width: float) -> Flowable:
         return HRFlowable(width=width, thickness=0.6, color=colors.black, hAlign="CENTER",
@@ -199,9 +218,8 @@ class Sheet:
             data.append([cell(v, self.cell if i in left_cols else self.cell_c)
                          for i, v in enumerate(row)])
         scale = self.width / sum(widths)
-        table = Table(data, colWidths=[w * scale for w in widths], repeatRows=header_rows)
         pad = max(1.5, self.paper.small * 0.25)
-        table.setStyle(TableStyle([
+        table = make_table(data, [w * scale for w in widths], [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -209,7 +227,7 @@ class Sheet:
             ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
             *extra,
-        ]))
+        ], repeat_rows=header_rows)
         table.spaceBefore = self.paper.size * 0.3
         table.spaceAfter = self.paper.size * 0.2
         return table
@@ -236,16 +254,14 @@ class Sheet:
             rows[2].append(Spacer(1, self.paper.sign_space))
             rows[3].append(self.para(text(name), self.sign_name) if name else "")
         col = self.width / len(blocks)
-        table = Table(rows, colWidths=[col] * len(blocks))
-        table.setStyle(TableStyle([
+        table = make_table(rows, [col] * len(blocks), [
+            *NO_PADDING,
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             *spans,
-        ]))
+        ])
         table.spaceBefore = self.paper.size * 0.8
         return KeepTogether([*keep_with, table])
 
@@ -263,33 +279,48 @@ def _story_height(story: Sequence[Flowable], width: float) -> float:
     return total
 
 
-def build_pdf(make_story: Callable[[], list[Flowable]], paper: Paper, *, title: str,
-              author: str = "", subject: str = "",
-              on_page: Callable | None = None, canvasmaker=None) -> bytes:
-    """Lay out the story on `paper`. A roll (height None) gets one page exactly
-    as long as the content."""
-    story = make_story()
-    height = paper.height
-    if height is None:
+def _layout(story: list[Flowable], paper: Paper, height: float, meta: dict,
+            canvasmaker=None) -> tuple[bytes, int]:
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=(paper.width, height),
+                          leftMargin=paper.left, rightMargin=paper.right,
+                          topMargin=paper.top, bottomMargin=paper.bottom,
+                          creator="Commune Desk", **meta,
+                          initialFontName=fonts.REGULAR)  # keeps Helvetica out of the PDF
+    frame = Frame(paper.left, paper.bottom, paper.content_width,
+                  height - paper.top - paper.bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate("page", [frame])])
+    doc.build(list(story), **({"canvasmaker": canvasmaker} if canvasmaker else {}))
+    return buf.getvalue(), doc.page
+
+
+def build_pdf(make_story: Callable[[Paper], list[Flowable]], paper: Paper, *, title: str,
+              author: str = "", subject: str = "", canvasmaker=None) -> bytes:
+    """Lay out the story made for `paper`.
+
+    A roll (height None) gets one page exactly as long as the content. On
+    sheets, content that overflows one page is laid out again with type scaled
+    by each factor in `paper.shrink`; if none fits, the full-size multi-page version
+    is returned (text is never clipped).
+    """
+    meta = dict(title=nfc(title), author=nfc(author), subject=nfc(subject))
+    if paper.height is None:
+        story = make_story(paper)
         height = _story_height(story, paper.content_width) + paper.top + paper.bottom + 2 * mm
-    for _attempt in range(4):
-        buf = io.BytesIO()
-        doc = BaseDocTemplate(buf, pagesize=(paper.width, height),
-                              leftMargin=paper.left, rightMargin=paper.right,
-                              topMargin=paper.top, bottomMargin=paper.bottom,
-                              title=nfc(title), author=nfc(author), subject=nfc(subject),
-                              creator="Commune Desk")
-        frame = Frame(paper.left, paper.bottom, paper.content_width,
-                      height - paper.top - paper.bottom,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-        doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _no_op)])
-        doc.build(list(story), **({"canvasmaker": canvasmaker} if canvasmaker else {}))
-        if paper.height is not None or doc.page == 1:
-            return buf.getvalue()
-        height *= 1.3          # the estimate fell short: grow the roll and lay out again
-        story = make_story()
-    raise RuntimeError("Không dàn trang được biểu mẫu trên giấy cuộn")
+        for _attempt in range(4):
+            pdf, pages = _layout(story, paper, height, meta, canvasmaker)
+            if pages == 1:
+                return pdf
+            height *= 1.3          # the estimate fell short: grow the roll, lay out again
+            story = make_story(paper)
+        raise RuntimeError("Không dàn trang được biểu mẫu trên giấy cuộn")
+    first, pages = _layout(make_story(paper), paper, paper.height, meta, canvasmaker)
+    for factor in paper.shrink if pages > 1 else ():
+        smaller = paper.scaled(factor)
+        pdf, pages = _layout(make_story(smaller), smaller, paper.height, meta, canvasmaker)
+        if pages == 1:
+            return pdf
+    return first
 
 
-def _no_op(canvas, doc) -> None:
-    pass

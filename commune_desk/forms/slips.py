@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table
 
 from .codes import Barcode128, QrCode
-from .layout import Sheet, text
+from .layout import NO_PADDING, Sheet, make_table, text
 from .model import FormData, Person
 from .wording import BLANK, count, days_text, money, time_in_words, VN_TZ
 
@@ -60,15 +60,8 @@ def code_block(sheet: Sheet, data: FormData) -> list[Flowable]:
     if paper.narrow or not url:
         return [Spacer(1, 2 * mm), barcode, caption]
     qr_w = paper.qr_size + 4 * mm
-    table = Table([[[Spacer(1, 2 * mm), barcode, caption], QrCode(url, paper.qr_size, "RIGHT")]],
-                  colWidths=[sheet.width - qr_w, qr_w])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    table = make_table([[[Spacer(1, 2 * mm), barcode, caption], QrCode(url, paper.qr_size, "RIGHT")]],
+                       [sheet.width - qr_w, qr_w], [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")])
     table.spaceBefore = 3
     return [table]
 
@@ -131,7 +124,8 @@ def documents_table(sheet: Sheet, data: FormData) -> Table:
             for i, doc in enumerate(data.documents, 1)]
     if not rows:
         rows = [("", "(Không có giấy tờ kèm theo)", "", "", "")]
-    widths = (6, 36, 10, 12, 10) if sheet.paper.narrow else (8, 58, 16, 20, 16)
+    widths = {"80mm": (6, 36, 10, 12, 10), "a4": (7, 78, 12, 16, 12)}.get(
+        sheet.paper.key, (8, 62, 14, 18, 14))
     return sheet.grid(("TT", "Tên giấy tờ", "Bản chính", "Bản sao (chứng thực)", "Bản photo"),
                       rows, widths)
 
