@@ -1,0 +1,1 @@
+"""The desk window (tkinter/ttk). Views are thin: they ask the Desk, the rules decide."""

@@ -1,0 +1,174 @@
+"""The main window: navigation among the screens, a status bar, shortcuts, first-run set-up.
+
+Screens register themselves in SCREENS; each is a ttk.Frame subclass taking (parent, app).
+"""
+
+import logging
+import sys
+import tkinter as tk
+from tkinter import messagebox, ttk
+
+from commune_desk.errors import DeskError
+from commune_desk.gui import theme
+from commune_desk.gui.background import Background
+from commune_desk.gui.fontsetup import prepare_fonts
+
+log = logging.getLogger("commune_desk.gui")
+
+# key, title, shortcut, "module:Class"
+SCREENS = [
+    ("intake", "Tiếp nhận", "F1", "commune_desk.gui.intake_view:IntakeView"),
+    ("process", "Xử lý", "F2", "commune_desk.gui.process_view:ProcessView"),
+    ("handover", "Trả kết quả", "F3", "commune_desk.gui.handover_view:HandoverView"),
+    ("search", "Tra cứu", "F4", "commune_desk.gui.search_view:SearchView"),
+    ("report", "Báo cáo", "F5", "commune_desk.gui.report_view:ReportView"),
+    ("sync", "Đồng bộ", "F6", "commune_desk.gui.sync_view:SyncView"),
+    ("admin", "Quản trị", "F7", "commune_desk.gui.admin_view:AdminView"),
+]
+
+
+def _load(path: str):
+    import importlib
+    module, _, name = path.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+class DeskApp(tk.Tk):
+    def __init__(self, desk, start_screen: str = "intake"):
+        family = prepare_fonts()
+        super().__init__(className="CommuneDesk")
+        self.desk = desk
+        self.title("Commune Desk — Bộ phận Một cửa")
+        self.geometry("1366x768")
+        self.minsize(1000, 700)
+        self.fonts = theme.apply(self, family)
+        self.background = Background(self)
+        self.report_callback_exception = self._on_tk_error
+        self.screens: dict[str, ttk.Frame] = {}
+        self.nav_buttons: dict[str, ttk.Button] = {}
+        self.current: str | None = None
+        self._build()
+        if self.desk.config() is None:
+            self.after(50, self._first_run)
+        self.show(start_screen)
+        self.refresh_status()
+
+    # ---- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.columnconfigure(1, weight=1)
+        self.rowconfigure(0, weight=1)
+        side = ttk.Frame(self, style="Sidebar.TFrame", width=190)
+        side.grid(row=0, column=0, sticky="ns")
+        side.grid_propagate(False)
+        ttk.Label(side, text="Một cửa", style="Sidebar.TLabel", padding=(14, 16)).pack(fill="x")
+        for key, title, shortcut, path in SCREENS:
+            cls = _load(path)
+            if cls is None:
+                continue
+            btn = ttk.Button(side, text=f"{title}   ({shortcut})", style="Nav.TButton", takefocus=False,
+                             command=lambda k=key: self.show(k))
+            btn.pack(fill="x")
+            self.nav_buttons[key] = btn
+            self.bind_all(f"<{shortcut}>", lambda e, k=key: self.show(k))
+            self.screens[key] = None
+            self._screen_classes = getattr(self, "_screen_classes", {})
+            self._screen_classes[key] = cls
+        self.body = ttk.Frame(self)
+        self.body.grid(row=0, column=1, sticky="nsew")
+        self.body.columnconfigure(0, weight=1)
+        self.body.rowconfigure(0, weight=1)
+
+        bar = ttk.Frame(self)
+        bar.grid(row=1, column=0, columnspan=2, sticky="ew")
+        self.status_office = ttk.Label(bar, style="Status.TLabel")
+        self.status_office.pack(side="left")
+        self.status_alert = ttk.Label(bar, style="Status.TLabel")
+        self.status_alert.pack(side="left")
+        self.status_sync = ttk.Label(bar, style="Status.TLabel")
+        self.status_sync.pack(side="right")
+        self.status_work = ttk.Label(bar, style="Status.TLabel")
+        self.status_work.pack(side="right")
+
+    def show(self, key: str) -> None:
+        if key not in self._screen_classes:
+            return
+        if self.screens.get(key) is None:
+            self.screens[key] = self._screen_classes[key](self.body, self)
+            self.screens[key].grid(row=0, column=0, sticky="nsew")
+        for k, btn in self.nav_buttons.items():
+            btn.configure(style="NavActive.TButton" if k == key else "Nav.TButton")
+        self.screens[key].tkraise()
+        self.current = key
+        on_show = getattr(self.screens[key], "on_show", None)
+        if on_show:
+            on_show()
+
+    # ---- status bar --------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        try:
+            cfg = self.desk.config()
+            if cfg:
+                clerk = f" · Cán bộ: {cfg.clerk_name}" if cfg.clerk_name else ""
+                self.status_office.configure(text=f"{cfg.office_name} · Quầy {cfg.desk}{clerk}")
+            counts = self.desk.urgency_counts()
+            alert = f"Quá hạn: {counts['overdue']} · Đến hạn hôm nay: {counts['due_today']}"
+            self.status_alert.configure(text=alert,
+                                        style="StatusAlert.TLabel" if counts["overdue"] else "Status.TLabel")
+            self.status_sync.configure(text=self.sync_text())
+        except Exception:  # noqa: BLE001 - the status bar must never take the window down
+            log.exception("status refresh failed")
+        self.after(30_000, self.refresh_status)
+
+    def sync_text(self) -> str:
+        try:
+            from commune_desk.sync.status import sync_status
+        except ImportError:
+            return "Đồng bộ: chưa cấu hình"
+        s = sync_status(self.desk)
+        state = "Trực tuyến" if s.get("online") else "Ngoại tuyến"
+        return f"{state} · Chờ gửi: {s.get('waiting', 0)} · Cách ly: {s.get('quarantined', 0)}"
+
+    def set_work(self, text: str) -> None:
+        self.status_work.configure(text=text)
+
+    # ---- errors --------------------------------------------------------------------------------
+
+    def error(self, exc: BaseException, title: str = "Không thực hiện được") -> None:
+        if isinstance(exc, DeskError):
+            messagebox.showerror(title, exc.message, parent=self)
+        else:
+            log.error("unexpected error", exc_info=exc)
+            messagebox.showerror(title, "Đã xảy ra lỗi không mong đợi; dữ liệu đã lưu không bị ảnh hưởng. "
+                                        f"Chi tiết ghi trong nhật ký.\n({exc.__class__.__name__}: {exc})",
+                                 parent=self)
+
+    def _on_tk_error(self, exc_type, exc, tb) -> None:
+        log.error("error in a Tk callback", exc_info=(exc_type, exc, tb))
+        self.error(exc)
+
+    def _first_run(self) -> None:
+        from commune_desk.gui.setup_dialog import SetupDialog
+        SetupDialog(self)
+
+
+def run_app(data_dir=None) -> None:
+    from commune_desk import paths
+    from commune_desk.logs import setup_logging
+    from commune_desk.store.desk import Desk
+    setup_logging(paths.data_dir(data_dir))
+    try:
+        desk = Desk(data_dir)
+    except DeskError as exc:
+        root = tk.Tk()
+        root.withdraw()
+        messagebox.showerror("Commune Desk", exc.message)
+        sys.exit(2)
+    app = DeskApp(desk)
+    app.mainloop()

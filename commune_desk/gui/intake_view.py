@@ -1,0 +1,457 @@
+"""Tiếp nhận hồ sơ: the screen a clerk lives in all day. Keyboard first:
+type the procedure, Tab/Enter through the applicant, then Ctrl+S accept, Ctrl+B ask for
+supplements, Ctrl+R refuse. The record is committed before anything is printed."""
+
+import logging
+import tkinter as tk
+from tkinter import messagebox, ttk
+
+from commune_desk.errors import DeskError
+from commune_desk.forms.wording import time_in_words
+from commune_desk.gui.widgets import Field, enter_moves_on
+from commune_desk.rules.deadline import compute_due
+from commune_desk.rules.intake import CHANNELS, FormErrors, IntakeForm
+
+log = logging.getLogger("commune_desk.gui.intake")
+
+FIELD_SPECS = [
+    # key, label, width, required, hint
+    ("name", "Họ và tên người nộp", 34, True, ""),
+    ("id_number", "Số định danh cá nhân / CCCD / hộ chiếu", 24, False, "12 chữ số; CMND cũ 9 chữ số"),
+    ("birth_date", "Ngày sinh", 14, False, "ngày/tháng/năm"),
+    ("phone", "Số điện thoại", 16, False, ""),
+    ("email", "Thư điện tử", 26, False, ""),
+    ("address", "Địa chỉ", 60, False, ""),
+    ("owner_name", "Chủ hồ sơ (nếu khác người nộp)", 34, False, ""),
+    ("owner_id_number", "Số định danh chủ hồ sơ", 24, False, ""),
+    ("post_address", "Địa chỉ nhận kết quả qua bưu chính", 60, False, "để trống: dùng địa chỉ người nộp"),
+]
+CHANNEL_LABELS = [f"{k} – {v}" for k, v in CHANNELS.items()]
+PAPERS = {"A5": "a5", "A4": "a4", "Giấy in nhiệt 80 mm": "80mm"}
+OUTCOME_FORM = {"accepted": "01", "supplement": "02", "refused": "03"}
+DRAFT_DELAY_MS = 700
+
+
+class IntakeView(ttk.Frame):
+    def __init__(self, parent, app):
+        super().__init__(parent, padding=(16, 12))
+        self.app = app
+        self.desk = app.desk
+        self.procedure = None
+        self.matches = []
+        self.doc_received: list[tk.BooleanVar] = []
+        self._draft_job = None
+        self._restoring = False
+        self.last = None
+        self._build()
+        self._bind_keys()
+        self.after(100, self._offer_draft)
+        self._tick()
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.columnconfigure(0, weight=5, uniform="c")
+        self.columnconfigure(1, weight=6, uniform="c")
+        self.rowconfigure(1, weight=1)
+        head = ttk.Frame(self)
+        head.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
+        ttk.Label(head, text="Tiếp nhận hồ sơ", style="Title.TLabel").pack(side="left")
+        ttk.Label(head, text="Ctrl+S Tiếp nhận · Ctrl+B Yêu cầu bổ sung · Ctrl+R Từ chối · Ctrl+N Hồ sơ mới",
+                  foreground="#5b6776").pack(side="right")
+
+        # left: procedure and checklist
+        left = ttk.LabelFrame(self, text="Thủ tục hành chính", padding=10)
+        left.grid(row=1, column=0, sticky="nsew", padx=(0, 8))
+        left.columnconfigure(0, weight=1)
+        left.rowconfigure(4, weight=1)
+        ttk.Label(left, text="Gõ tên hoặc mã thủ tục (không cần dấu):", style="Panel.TLabel").grid(row=0, column=0, sticky="w")
+        self.proc_var = tk.StringVar()
+        self.proc_entry = ttk.Entry(left, textvariable=self.proc_var)
+        self.proc_entry.grid(row=1, column=0, sticky="ew")
+        self.proc_list = tk.Listbox(left, height=6, activestyle="dotbox", exportselection=False,
+                                    font=self.app.fonts["base"], relief="solid", borderwidth=1)
+        self.proc_list.grid(row=2, column=0, sticky="ew", pady=(4, 6))
+        self.proc_info = ttk.Label(left, text="Chưa chọn thủ tục.", style="Panel.TLabel", wraplength=420,
+                                   justify="left")
+        self.proc_info.grid(row=3, column=0, sticky="ew")
+        self.proc_error = ttk.Label(left, text="", style="Error.TLabel")
+        self.proc_error.grid(row=5, column=0, sticky="w")
+        cols = ("ok", "name", "orig", "cert", "copy")
+        self.checklist = ttk.Treeview(left, columns=cols, show="headings", height=7, selectmode="browse")
+        for col, text, width, anchor in (("ok", "Đã nộp", 58, "center"), ("name", "Thành phần hồ sơ", 300, "w"),
+                                         ("orig", "Chính", 48, "center"), ("cert", "Sao", 40, "center"),
+                                         ("copy", "Photo", 48, "center")):
+            self.checklist.heading(col, text=text)
+            self.checklist.column(col, width=width, anchor=anchor, stretch=(col == "name"))
+        self.checklist.grid(row=4, column=0, sticky="nsew", pady=(6, 0))
+        self.checklist.bind("<space>", self._toggle_doc)
+        self.checklist.bind("<Double-1>", self._toggle_doc)
+
+        # right: applicant
+        right = ttk.LabelFrame(self, text="Người nộp hồ sơ", padding=10)
+        right.grid(row=1, column=1, sticky="nsew")
+        for c in range(3):
+            right.columnconfigure(c, weight=1)
+        self.fields: dict[str, Field] = {}
+        places = {"name": (0, 0, 2), "id_number": (0, 2, 1), "birth_date": (1, 0, 1), "phone": (1, 1, 1),
+                  "email": (1, 2, 1), "address": (2, 0, 3), "owner_name": (3, 0, 2), "owner_id_number": (3, 2, 1),
+                  "post_address": (5, 0, 3)}
+        for key, label, width, required, hint in FIELD_SPECS:
+            f = Field(right, label, width, required=required, hint=hint)
+            row, col, span = places[key]
+            f.grid(row=row, column=col, columnspan=span, sticky="ew", padx=4, pady=1)
+            self.fields[key] = f
+        opts = ttk.Frame(right, style="Panel.TFrame")
+        opts.grid(row=4, column=0, columnspan=3, sticky="ew", padx=4, pady=2)
+        ttk.Label(opts, text="Hình thức nộp:", style="Panel.TLabel").grid(row=0, column=0, sticky="w")
+        self.channel = ttk.Combobox(opts, values=CHANNEL_LABELS, state="readonly", width=26)
+        self.channel.current(0)
+        self.channel.grid(row=0, column=1, sticky="w", padx=4, pady=2)
+        ttk.Label(opts, text="Nhận kết quả:", style="Panel.TLabel").grid(row=1, column=0, sticky="w")
+        self.return_by = tk.StringVar(value="counter")
+        radios = ttk.Frame(opts, style="Panel.TFrame")
+        radios.grid(row=1, column=1, sticky="w", padx=4)
+        ttk.Radiobutton(radios, text="Tại Bộ phận một cửa", value="counter", variable=self.return_by).pack(side="left")
+        ttk.Radiobutton(radios, text="Qua dịch vụ bưu chính công ích", value="post",
+                        variable=self.return_by).pack(side="left", padx=(12, 0))
+        self.fields["notes"] = Field(right, "Ghi chú", 60, widget="text")
+        self.fields["notes"].input.configure(height=2)
+        self.proc_entry.configure(font=self.app.fonts["big"])
+        self.fields["notes"].grid(row=6, column=0, columnspan=3, sticky="ew", padx=4)
+        self.fields["reason"] = Field(right, "Lý do từ chối / nội dung cần bổ sung, hoàn thiện", 60, widget="text",
+                                      hint="bắt buộc khi từ chối; khi yêu cầu bổ sung, bỏ dấu ✓ ở giấy tờ còn thiếu")
+        self.fields["reason"].input.configure(height=2)
+        self.fields["reason"].grid(row=7, column=0, columnspan=3, sticky="ew", padx=4)
+
+        # bottom: due and actions
+        bottom = ttk.Frame(self, style="Panel.TFrame", padding=10)
+        bottom.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(8, 0))
+        bottom.columnconfigure(0, weight=1)
+        self.due_label = ttk.Label(bottom, text="Hẹn trả: —", style="Big.TLabel")
+        self.due_label.grid(row=0, column=0, sticky="w")
+        self.result_label = ttk.Label(bottom, text="", style="Ok.TLabel")
+        self.result_label.grid(row=0, column=1, sticky="e")
+        actions = ttk.Frame(bottom, style="Panel.TFrame")
+        actions.grid(row=1, column=0, columnspan=2, sticky="e", pady=(6, 0))
+        self.auto_print = tk.BooleanVar(value=True)
+        ttk.Checkbutton(actions, text="In ngay", variable=self.auto_print).pack(side="left", padx=4)
+        ttk.Label(actions, text="Khổ giấy:", style="Panel.TLabel").pack(side="left", padx=(8, 0))
+        self.paper = ttk.Combobox(actions, values=list(PAPERS), state="readonly", width=18)
+        cfg = self.desk.config()
+        default = {v: k for k, v in PAPERS.items()}.get(cfg.paper if cfg else "a5", "A5")
+        self.paper.set(default)
+        self.paper.pack(side="left", padx=4)
+        self.btn_refuse = ttk.Button(actions, text="Từ chối (Ctrl+R)", command=lambda: self.submit("refused"))
+        self.btn_refuse.pack(side="left", padx=4)
+        self.btn_supplement = ttk.Button(actions, text="Yêu cầu bổ sung (Ctrl+B)",
+                                         command=lambda: self.submit("supplement"))
+        self.btn_supplement.pack(side="left", padx=4)
+        self.btn_accept = ttk.Button(actions, text="Tiếp nhận (Ctrl+S)", style="Accent.TButton",
+                                     command=lambda: self.submit("accepted"))
+        self.btn_accept.pack(side="left", padx=4)
+        self.btn_reprint = ttk.Button(actions, text="In lại", command=self.reprint, state="disabled")
+        self.btn_reprint.pack(side="left", padx=4)
+        self.btn_preview = ttk.Button(actions, text="Xem trước", command=self.preview, state="disabled")
+        self.btn_preview.pack(side="left", padx=4)
+
+        self.proc_var.trace_add("write", lambda *_: self._filter_procedures())
+        self.proc_list.bind("<<ListboxSelect>>", lambda e: self._pick_from_list())
+        self.proc_list.bind("<Return>", lambda e: (self._pick_from_list(), self.fields["name"].input.focus_set()))
+        self.proc_entry.bind("<Down>", lambda e: self._list_focus())
+        self.proc_entry.bind("<Return>", self._enter_on_procedure)
+        enter_moves_on([f.input for k, f in self.fields.items() if k not in ("notes", "reason")])
+        for f in self.fields.values():
+            if isinstance(f.input, tk.Text):
+                f.input.bind("<<Modified>>", self._text_modified)
+            else:
+                f.var.trace_add("write", lambda *_: self._schedule_draft())
+        self.return_by.trace_add("write", lambda *_: self._schedule_draft())
+        self.fields["id_number"].input.bind("<FocusOut>", lambda e: self._check_field("id_number"))
+        self.fields["phone"].input.bind("<FocusOut>", lambda e: self._check_field("phone"))
+        self._filter_procedures()
+
+    def _bind_keys(self) -> None:
+        top = self.winfo_toplevel()
+        for seq, outcome in (("<Control-s>", "accepted"), ("<Control-b>", "supplement"), ("<Control-r>", "refused")):
+            top.bind(seq, lambda e, o=outcome: self._if_shown(lambda: self.submit(o)))
+        top.bind("<Control-n>", lambda e: self._if_shown(self.clear))
+
+    def _if_shown(self, fn):
+        if self.app.current == "intake":
+            fn()
+        return "break"
+
+    def on_show(self) -> None:
+        self.proc_entry.focus_set()
+
+    # ---- procedure -------------------------------------------------------------------------
+
+    def _filter_procedures(self) -> None:
+        query = self.proc_var.get()
+        try:
+            self.matches = self.desk.find_procedures(query, limit=50) if query.strip() else self.desk.procedures()
+        except DeskError:
+            self.matches = []
+        self.proc_list.delete(0, "end")
+        for p in self.matches:
+            days = "trong ngày" if p.days == 0 else f"{p.days} ngày"
+            self.proc_list.insert("end", f"{p.name}  ({days})")
+        if self.matches:
+            self.proc_list.selection_set(0)
+
+    def _list_focus(self):
+        self.proc_list.focus_set()
+        return "break"
+
+    def _enter_on_procedure(self, event):
+        if self.matches:
+            self.pick_procedure(self.matches[self.proc_list.curselection()[0] if self.proc_list.curselection() else 0].id)
+            self.fields["name"].input.focus_set()
+        return "break"
+
+    def _pick_from_list(self) -> None:
+        sel = self.proc_list.curselection()
+        if sel:
+            self.pick_procedure(self.matches[sel[0]].id)
+
+    def pick_procedure(self, pid: str, received=None) -> None:
+        proc = self.desk.procedure(pid)
+        self.procedure = proc
+        fee = f"{proc.fee:,} đồng".replace(",", ".") if proc.fee else "Không thu"
+        days = "Trong ngày (nhận sau 15 giờ trả ngày làm việc tiếp theo)" if proc.days == 0 else f"{proc.days} ngày làm việc"
+        self.proc_info.configure(text=f"{proc.name}\nLĩnh vực: {proc.field} · Mã: {proc.national_code or proc.id}\n"
+                                      f"Thời hạn: {days} · Lệ phí: {fee}")
+        self.proc_error.configure(text="")
+        self.checklist.delete(*self.checklist.get_children())
+        self.doc_received = []
+        for i, doc in enumerate(proc.documents):
+            var = tk.BooleanVar(value=received[i] if received and i < len(received) else True)
+            self.doc_received.append(var)
+            self.checklist.insert("", "end", iid=str(i), values=self._doc_row(doc, var.get()))
+        self.update_due()
+        self._schedule_draft()
+
+    def _doc_row(self, doc, ok):
+        n = lambda v: f"{v:02d}" if v else ""
+        return ("✓" if ok else "✗", doc["name"], n(doc.get("originals", 0)), n(doc.get("certified_copies", 0)),
+                n(doc.get("photocopies", 0)))
+
+    def _toggle_doc(self, event=None):
+        item = self.checklist.focus() or (self.checklist.selection() or [None])[0]
+        if item is None or not self.procedure:
+            return "break"
+        i = int(item)
+        self.set_document_received(i, not self.doc_received[i].get())
+        return "break"
+
+    def set_document_received(self, index: int, received: bool) -> None:
+        self.doc_received[index].set(received)
+        self.checklist.item(str(index), values=self._doc_row(self.procedure.documents[index], received))
+        self._schedule_draft()
+
+    # ---- the live due ------------------------------------------------------------------------
+
+    def update_due(self) -> None:
+        if not self.procedure:
+            self.due_label.configure(text="Hẹn trả: — (chọn thủ tục)")
+            return
+        try:
+            d = compute_due(self.desk.calendar(), self.desk.now(), self.procedure.days)
+            self.due_label.configure(text=f"Hẹn trả kết quả: {time_in_words(d.due_at)}")
+        except DeskError as exc:
+            self.due_label.configure(text=exc.message)
+
+    def _tick(self) -> None:
+        self.update_due()
+        self.after(20_000, self._tick)
+
+    # ---- validation and saving ---------------------------------------------------------------
+
+    def form(self, outcome: str) -> IntakeForm:
+        missing = []
+        if outcome == "supplement" and self.procedure:
+            why = self.fields["reason"].get().strip() or "Chưa nộp"
+            missing = [{"name": doc["name"], "reason": why}
+                       for doc, ok in zip(self.procedure.documents, self.doc_received) if not ok.get()]
+            if not missing and self.fields["reason"].get().strip():
+                missing = [{"name": self.fields["reason"].get().strip(), "reason": ""}]
+        return IntakeForm(
+            procedure_id=self.procedure.id if self.procedure else "",
+            name=self.fields["name"].get(), id_number=self.fields["id_number"].get(),
+            birth_date=self.fields["birth_date"].get(), phone=self.fields["phone"].get(),
+            email=self.fields["email"].get(), address=self.fields["address"].get(),
+            owner_name=self.fields["owner_name"].get(), owner_id_number=self.fields["owner_id_number"].get(),
+            channel=self.channel.get().split(" ")[0], return_by=self.return_by.get(),
+            post_address=self.fields["post_address"].get(), notes=self.fields["notes"].get(),
+            outcome=outcome, reason=self.fields["reason"].get() if outcome == "refused" else "",
+            missing=missing)
+
+    def _check_field(self, key: str) -> None:
+        from commune_desk.rules.identity import parse_id_number, parse_phone
+        try:
+            if key == "id_number":
+                parse_id_number(self.fields[key].get())
+            else:
+                parse_phone(self.fields[key].get())
+            self.fields[key].show_error(None)
+        except DeskError as exc:
+            self.fields[key].show_error(exc.message)
+
+    def show_errors(self, errors: dict) -> None:
+        for key, f in self.fields.items():
+            f.show_error(errors.get(key) or (errors.get("missing") if key == "reason" else None))
+        self.proc_error.configure(text=errors.get("procedure_id", ""))
+        first = next((k for k in ("procedure_id", *self.fields) if k in errors or
+                      (k == "reason" and "missing" in errors)), None)
+        if first == "procedure_id":
+            self.proc_entry.focus_set()
+        elif first:
+            self.fields[first].input.focus_set()
+
+    def submit(self, outcome: str):
+        if outcome == "refused" and not self.fields["reason"].get().strip():
+            self.show_errors({"reason": "Từ chối tiếp nhận thì phải ghi rõ lý do."})
+            return None
+        form = self.form(outcome)
+        if not self.procedure:
+            self.show_errors({"procedure_id": "Hãy chọn thủ tục hành chính trước."})
+            return None
+        try:
+            dossier = self.desk.intake(form)         # durable commit happens here, before any printing
+        except FormErrors as exc:
+            self.show_errors(exc.errors)
+            return None
+        except DeskError as exc:
+            self.show_errors({exc.field or "name": exc.message})
+            return None
+        self.show_errors({})
+        self.last = (dossier, OUTCOME_FORM[outcome])
+        if dossier.code:
+            text = f"Đã tiếp nhận hồ sơ {dossier.code} — hẹn trả {time_in_words(dossier.due_at)}"
+        elif outcome == "supplement":
+            text = f"Đã ghi nhận yêu cầu bổ sung cho {dossier.applicant_name}; in phiếu mẫu 02."
+        else:
+            text = f"Đã ghi nhận từ chối tiếp nhận hồ sơ của {dossier.applicant_name}; in phiếu mẫu 03."
+        self.result_label.configure(text=text)
+        self.btn_reprint.configure(state="normal")
+        self.btn_preview.configure(state="normal")
+        self._reset_fields()
+        self.app.refresh_status()
+        if self.auto_print.get():
+            self.print_last(send=True)
+        return dossier
+
+    # ---- printing (off the UI thread) ----------------------------------------------------------
+
+    def print_last(self, send: bool = True, preview: bool = False) -> None:
+        if not self.last:
+            return
+        dossier, form = self.last
+        key = dossier.code or dossier.uuid
+        paper = PAPERS[self.paper.get()]
+        desk = self.desk
+        out = desk.data_dir / "prints" / f"{key}-{form}.pdf"
+        printer = getattr(self.app, "print_pdf", None)
+        viewer = getattr(self.app, "preview_pdf", None)
+
+        def work():
+            from commune_desk.documents import render_dossier_form
+            from commune_desk.printing import preview_pdf, print_pdf
+            pdf = render_dossier_form(desk, key, form, paper)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(pdf)
+            if form == "01" and send:
+                desk.log_print(key, form, paper)
+            if preview:
+                (viewer or preview_pdf)(out)
+            elif send:
+                (printer or print_pdf)(out)
+            return out
+
+        self.app.set_work("Đang in phiếu…")
+        self.app.background.run(work, on_done=lambda path: self.app.set_work(f"Đã gửi lệnh in: {path.name}"),
+                                on_error=lambda exc: (self.app.set_work("In không thành công"),
+                                                      self.app.error(exc, "Không in được")))
+
+    def reprint(self) -> None:
+        self.print_last(send=True)
+
+    def preview(self) -> None:
+        self.print_last(send=False, preview=True)
+
+    # ---- clearing, drafts ----------------------------------------------------------------------
+
+    def _reset_fields(self) -> None:
+        self._restoring = True
+        for f in self.fields.values():
+            f.set("")
+            f.show_error(None)
+        self.channel.current(0)
+        self.return_by.set("counter")
+        self.procedure = None
+        self.proc_var.set("")
+        self.checklist.delete(*self.checklist.get_children())
+        self.proc_info.configure(text="Chưa chọn thủ tục.")
+        self.update_due()
+        self._restoring = False
+        self.proc_entry.focus_set()
+
+    def clear(self) -> None:
+        self._reset_fields()
+        self.result_label.configure(text="")
+        self.desk.clear_draft()
+
+    def _text_modified(self, event):
+        event.widget.edit_modified(False)
+        self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        if self._restoring:
+            return
+        if self._draft_job:
+            self.after_cancel(self._draft_job)
+        self._draft_job = self.after(DRAFT_DELAY_MS, self.save_draft)
+
+    def draft_data(self) -> dict:
+        data = {k: f.get() for k, f in self.fields.items()}
+        data.update(procedure_id=self.procedure.id if self.procedure else "", channel=self.channel.current(),
+                    return_by=self.return_by.get(), received=[v.get() for v in self.doc_received])
+        return data
+
+    def save_draft(self) -> None:
+        self._draft_job = None
+        data = self.draft_data()
+        if not any(v for k, v in data.items() if k not in ("channel", "return_by", "received")):
+            self.desk.clear_draft()
+            return
+        try:
+            self.desk.save_draft(data)
+        except DeskError:
+            log.exception("draft not saved")
+
+    def _offer_draft(self) -> None:
+        data = self.desk.draft()
+        if not data:
+            return
+        who = data.get("name") or "(chưa có tên)"
+        if messagebox.askyesno("Khôi phục hồ sơ đang nhập dở",
+                               f"Có một hồ sơ đang nhập dở chưa lưu (người nộp: {who}). Khôi phục để nhập tiếp?",
+                               parent=self):
+            self.restore_draft(data)
+        else:
+            self.desk.clear_draft()
+
+    def restore_draft(self, data: dict) -> None:
+        self._restoring = True
+        for k, f in self.fields.items():
+            f.set(data.get(k, ""))
+        if data.get("procedure_id"):
+            try:
+                self.pick_procedure(data["procedure_id"], received=data.get("received"))
+            except DeskError:
+                pass
+        self.channel.current(data.get("channel", 0))
+        self.return_by.set(data.get("return_by", "counter"))
+        self._restoring = False
+        self.fields["name"].input.focus_set()
