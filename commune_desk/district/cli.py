@@ -27,8 +27,8 @@ def default_db_url() -> str:
 
 
 def _open(args):
-    from commune_desk.district.db import open_database
-    return open_database(args.db, pool_size=4)
+    from commune_desk.district.db import session
+    return session(args.db)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def cmd_serve(args):
 
 def cmd_commune_add(args):
     from commune_desk.district import admin
-    with _open(args).connection_context():
+    with _open(args):
         commune, code, created = admin.add_commune(args.agency_code, args.name)
     verb = "Đã thêm" if created else "Đã có"
     text = (f"{verb} {commune.name} (mã {commune.agency_code}).\n"
@@ -58,14 +58,14 @@ def cmd_commune_add(args):
 
 def cmd_commune_code(args):
     from commune_desk.district import admin
-    with _open(args).connection_context():
+    with _open(args):
         code = admin.issue_code(args.agency_code)
     return f"Mã đăng ký mới cho {args.agency_code.upper()}:\n{code}", {"enrolment_code": code}
 
 
 def cmd_commune_revoke(args):
     from commune_desk.district import admin
-    with _open(args).connection_context():
+    with _open(args):
         commune, devices = admin.revoke_commune(args.agency_code)
     return (f"Đã thu hồi quyền đồng bộ của {commune.name} ({commune.agency_code}): {devices} quầy.",
             {"agency_code": commune.agency_code, "devices_revoked": devices})
@@ -73,7 +73,7 @@ def cmd_commune_revoke(args):
 
 def cmd_commune_list(args):
     from commune_desk.district.models import Commune, Device
-    with _open(args).connection_context():
+    with _open(args):
         items = []
         for c in Commune.select().order_by(Commune.agency_code):
             devices = [{"id": d.id, "desk": d.desk, "label": d.label, "revoked": d.revoked_at is not None,
@@ -89,7 +89,7 @@ def cmd_commune_list(args):
 def cmd_dossiers(args):
     from commune_desk.district.admin import get_commune
     from commune_desk.district.models import Dossier
-    with _open(args).connection_context():
+    with _open(args):
         commune = get_commune(args.agency_code)
         items = [{"code": d.code, "uuid": d.uuid, "status": d.status}
                  for d in Dossier.select(Dossier.code, Dossier.uuid, Dossier.status)
@@ -104,7 +104,7 @@ def cmd_catalog_publish(args):
         raw = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InvalidInput(f"Không đọc được tệp danh mục {args.file}: {exc}", "file") from None
-    with _open(args).connection_context():
+    with _open(args):
         pub = publish.publish_catalog(raw, args.agency_code)
     n = len(pub.data["procedures"])
     return (f"Đã công bố danh mục phiên bản {pub.data['catalog_version']} ({n} thủ tục).",
@@ -113,7 +113,7 @@ def cmd_catalog_publish(args):
 
 def cmd_fee(args):
     from commune_desk.district import publish
-    with _open(args).connection_context():
+    with _open(args):
         pub = publish.publish_fee(args.procedure, args.fee, args.note or "", args.agency_code)
     return f"Đã công bố lệ phí {args.fee:,} đ cho thủ tục {pub.data['procedure_id']}.".replace(",", "."), \
         {"uuid": pub.uuid, **pub.data}
@@ -123,7 +123,7 @@ def cmd_holiday(args):
     from commune_desk.district import publish
     day = publish.parse_day(args.day)
     working = None if args.action == "clear" else (args.action == "working")
-    with _open(args).connection_context():
+    with _open(args):
         pub = publish.publish_calendar(day, working, args.note or "", args.agency_code)
     what = {None: "bỏ điều chỉnh", True: "ngày làm việc", False: "ngày nghỉ"}[working]
     return f"Đã công bố {day:%d/%m/%Y}: {what}.", {"uuid": pub.uuid, **pub.data}
@@ -131,7 +131,7 @@ def cmd_holiday(args):
 
 def cmd_status(args):
     from commune_desk.district import publish
-    with _open(args).connection_context():
+    with _open(args):
         pub = publish.publish_status(args.code, args.status, args.note or "")
     snap = pub.data["dossier"]
     from commune_desk.rules.statuses import LABELS, Status
@@ -147,7 +147,7 @@ def cmd_staff_add(args):
         password = getpass.getpass("Mật khẩu: ")
         if getpass.getpass("Nhập lại mật khẩu: ") != password:
             raise InvalidInput("Hai lần nhập mật khẩu không khớp.", "password")
-    with _open(args).connection_context():
+    with _open(args):
         staff = admin.add_staff(args.username, args.name or "", password)
     return f"Đã tạo tài khoản cán bộ «{staff.username}».", {"username": staff.username, "name": staff.name}
 

@@ -65,6 +65,18 @@ def open_database(url: str, pool_size: int = 24):
 
 
 @contextmanager
+def session(url: str):
+    """For one command-line action: open, use, and close every connection (pools included)."""
+    db = open_database(url, pool_size=2)
+    try:
+        with db.connection_context():
+            yield db
+    finally:
+        if hasattr(db, "close_all"):
+            db.close_all()
+
+
+@contextmanager
 def commune_lock(db, commune_id: int):
     """Inside a transaction: serialise writers of one commune's feed (see feed.py: a pull must
     never see a later id committed before an earlier one). SQLite writers are serial already."""

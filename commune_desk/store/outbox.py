@@ -9,7 +9,7 @@ upstream status changes) and are never pushed back.
 import logging
 from datetime import date, datetime
 
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from commune_desk.catalog import parse_catalog
 from commune_desk.rules.text import fold
@@ -59,7 +59,7 @@ def counts(desk) -> dict:
 def listing(desk, state: str = PENDING, limit: int = 500) -> list[dict]:
     """Rows for the Đồng bộ screen: what waits (or is quarantined) and why."""
     with desk.using():
-        rows = (Event.select(Event, Dossier.code).join(Dossier, on=(Event.dossier == Dossier.id), join_type="LEFT OUTER")
+        rows = (Event.select(Event, Dossier.code).join(Dossier, on=(Event.dossier == Dossier.id), join_type=JOIN.LEFT_OUTER)
                 .where(Event.sync_state == state).order_by(Event.seq).limit(limit))
         return [{"uuid": e.uuid, "seq": e.seq, "kind": e.kind, "at": e.at,
                  "code": e.dossier.code if e.dossier_id else None, "reason": e.sync_note}

@@ -1,0 +1,114 @@
+"""A desk enrols, pushes its day, pulls what the district publishes; over SQLite and PostgreSQL."""
+
+import json
+import os
+import stat
+from datetime import date
+
+import pytest
+
+from commune_desk.store import outbox
+from commune_desk.sync import NotEnrolled, Unauthorized, run_pass, sync_status
+from harness import AGENCY, assert_converged, enroll, intake, sync_options
+
+
+def test_enrolled_desk_pushes_every_dossier_once(server, desk1):
+    code = server.add_commune()
+    info = enroll(desk1, server, code)
+    assert info["commune_name"] == "UBND xã Phúc Lợi"
+    token_file = desk1.data_dir / "sync-token.json"
+    assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+    token = json.loads(token_file.read_text())["token"]
+    # the server keeps only a hash of the token
+    assert not server.query("SELECT id FROM device WHERE token_hash = %s", (token,))
+
+    made = intake(desk1, 5)
+    result = run_pass(desk1, sync_options(server.url))
+    assert (result.accepted, result.duplicates, result.quarantined, result.waiting) == (5, 0, 0, 0)
+    rows = assert_converged(server, [desk1])
+    assert sorted(r["code"] for r in rows) == sorted(d.code for d in made)
+
+    again = run_pass(desk1, sync_options(server.url))
+    assert again.pushed == 0 and again.error is None
+    status = sync_status(desk1)
+    assert status["online"] is True and status["waiting"] == 0 and status["quarantined"] == 0
+    assert status["last_success_at"] is not None
+    assert abs(status["clock_offset_s"]) < 5
+
+
+def test_one_time_code_cannot_enrol_twice(sqlite_server, desk1, desk2):
+    code = sqlite_server.add_commune()
+    enroll(desk1, sqlite_server, code)
+    from commune_desk.sync import SyncError
+    with pytest.raises(SyncError, match="đã dùng"):
+        enroll(desk2, sqlite_server, code)
+
+
+def test_unenrolled_desk_is_told_to_enrol(desk1):
+    with pytest.raises(NotEnrolled, match="enroll"):
+        run_pass(desk1, sync_options("http://127.0.0.1:9"))
+
+
+def test_revoked_commune_is_refused_and_nothing_is_marked(sqlite_server, desk1):
+    enroll(desk1, sqlite_server, sqlite_server.add_commune())
+    intake(desk1, 2)
+    sqlite_server.admin("commune", "revoke", AGENCY)
+    with pytest.raises(Unauthorized, match="từ chối"):
+        run_pass(desk1, sync_options(sqlite_server.url))
+    assert sync_status(desk1)["waiting"] == 2
+    assert sqlite_server.dossiers() == []
+
+
+def test_desk_cannot_write_another_agencys_dossier(sqlite_server, tmp_path):
+    from harness import make_desk
+    other = make_desk(tmp_path / "other", 1, agency="000.30.37.H26")
+    try:
+        sqlite_server.add_commune()
+        code = sqlite_server.add_commune("000.30.37.H26", "UBND xã Bên Cạnh")
+        enroll(other, sqlite_server, code)
+        intake(other, 1)
+        # the desk is re-configured to pretend it is the first commune: its later dossier is refused
+        from commune_desk.store.models import Setting
+        with other.using():
+            row = Setting.get(Setting.key == "office")
+            row.value = {**row.value, "agency_code": AGENCY}
+            row.save()
+        intake(other, 1)
+        result = run_pass(other, sync_options(sqlite_server.url))
+        assert result.accepted == 1 and result.rejected == 1 and result.quarantined == 1
+        bad = outbox.listing(other, outbox.QUARANTINED)
+        assert "không phải" in bad[0]["reason"] or "không thuộc" in bad[0]["reason"]
+        assert sqlite_server.dossiers() == []
+        assert len(sqlite_server.dossiers("000.30.37.H26")) == 1
+    finally:
+        other.close()
+
+
+def test_pull_brings_catalog_fees_holidays_and_upstream_status(server, desk1, tmp_path):
+    enroll(desk1, server, server.add_commune())
+    [d] = intake(desk1, 1)
+    run_pass(desk1, sync_options(server.url))
+    catalog = {"catalog_version": "district-2", "procedures": [
+        {"id": "HT-KS", "name": "Đăng ký khai sinh", "field": "Hộ tịch", "days": 0},
+        {"id": "HT-XNHN", "name": "Xác nhận tình trạng hôn nhân", "field": "Hộ tịch", "days": 3, "fee": 3000},
+        {"id": "HT-KT", "name": "Đăng ký khai tử", "field": "Hộ tịch", "days": 0}]}
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    server.admin("catalog", "publish", str(path))
+    server.admin("fee", "--procedure", "HT-XNHN", "--fee", "5000", "--note", "Theo nghị quyết HĐND")
+    server.admin("holiday", "off", "--day", "2026-12-31", "--note", "Nghỉ bù")
+    server.admin("status", "--code", d.code, "--status", "4", "--note", "Chuyển cấp huyện")
+    result = run_pass(desk1, sync_options(server.url))
+    assert result.error is None
+    assert result.applied["catalog"] == 1 and result.applied["fee"] == 1
+    assert result.applied["calendar"] == 1 and result.applied["status"] == 1
+    assert desk1.procedure("HT-KT").name == "Đăng ký khai tử"
+    assert desk1.procedure("HT-XNHN").fee == 5000
+    assert not desk1.calendar().is_working_day(date(2026, 12, 31))
+    assert int(desk1.dossier(d.code).status) == 4
+    # nothing pulled goes back up
+    assert sync_status(desk1)["waiting"] == 0
+    # applying again changes nothing: a second pass pulls nothing new
+    again = run_pass(desk1, sync_options(server.url))
+    assert again.pulled == 0 and again.pushed == 0
+    assert_converged(server, [desk1])
