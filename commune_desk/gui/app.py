@@ -138,6 +138,15 @@ class DeskApp(tk.Tk):
     def set_work(self, text: str) -> None:
         self.status_work.configure(text=text)
 
+    def destroy(self) -> None:
+        # pending after() jobs would fire into a dead interpreter and print Tcl noise
+        try:
+            for job in self.tk.call("after", "info"):
+                self.after_cancel(job)
+        except tk.TclError:
+            pass
+        super().destroy()
+
     # ---- errors --------------------------------------------------------------------------------
 
     def error(self, exc: BaseException, title: str = "Không thực hiện được") -> None:

@@ -1,0 +1,200 @@
+"""The intake screen driven through its real widgets under Xvfb, as a clerk would use it."""
+
+import subprocess
+import time
+import unicodedata
+from tkinter import messagebox
+
+import pytest
+
+from commune_desk.gui.app import DeskApp
+from commune_desk.store.desk import Desk
+from commune_desk.store.models import Dossier
+from tests.conftest import Clock
+
+
+@pytest.fixture
+def app_factory(tmp_path, monkeypatch):
+    apps = []
+    monkeypatch.setattr(messagebox, "showerror", lambda *a, **k: apps[-1].messages.append(a))
+    monkeypatch.setattr(messagebox, "askyesno", lambda *a, **k: True)
+
+    def make(desk):
+        app = DeskApp(desk)
+        app.messages = []
+        app.printed = []
+        app.print_pdf = lambda path, printer=None: app.printed.append(path)
+        app.preview_pdf = lambda path: app.printed.append(path)
+        apps.append(app)
+        app.update()
+        return app
+    yield make
+    for app in apps:
+        try:
+            app.destroy()
+        except Exception:
+            pass
+
+
+@pytest.fixture
+def gui_desk(tmp_path):
+    d = Desk(tmp_path / "desk", clock=Clock("2026-11-23 09:32"))
+    d.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", clerk_name="Trần Thị Lan",
+            lookup_url="https://dichvucong.example.vn/tra-cuu?ma={code}")
+    yield d
+    d.close()
+
+
+def wait_printed(app, n=1, timeout=20):
+    end = time.time() + timeout
+    while len(app.printed) < n and time.time() < end:
+        app.update()
+        time.sleep(0.02)
+    assert len(app.printed) >= n, f"nothing printed; status: {app.status_work.cget('text')}"
+    return app.printed[n - 1]
+
+
+def pdftotext(path):
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def type_into(widget, text):
+    widget.focus_set()
+    widget.delete(0, "end")
+    widget.insert(0, text)
+
+
+def fill(view, name="Nguyễn Văn Đạt", id_number="001090012345", phone="0912345678",
+         address="Thôn Đông, xã Phúc Lợi, thành phố Hà Nội"):
+    type_into(view.fields["name"].input, name)
+    type_into(view.fields["id_number"].input, id_number)
+    type_into(view.fields["phone"].input, phone)
+    type_into(view.fields["address"].input, address)
+
+
+def choose_procedure(app, view, query):
+    type_into(view.proc_entry, query)
+    app.update()
+    view.proc_entry.event_generate("<Return>")
+    app.update()
+
+
+def test_accept_through_the_window_saves_then_prints_slip(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "xac nhan tinh trang hon nhan")
+    assert view.procedure.id == "HT-XNHN"
+    assert "9 giờ 32 phút, ngày 27/11/2026" in view.due_label.cget("text")     # live due, 24/11 is off
+    fill(view)
+    app.focus_force()
+    view.fields["address"].input.event_generate("<Control-s>")
+    app.update()
+    row = Dossier.get(Dossier.applicant_name == "Nguyễn Văn Đạt")
+    assert row.code == "000.30.36.H26-261123-0001" and row.status == 2
+    assert "000.30.36.H26-261123-0001" in view.result_label.cget("text")
+    pdf = wait_printed(app)
+    text = pdftotext(pdf)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "Nguyễn Văn Đạt" in text and "000.30.36.H26-261123-0001" in text
+    assert "9 giờ 32 phút, ngày 27/11/2026" in text
+    png = pdf.with_suffix(".png")
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(png.with_suffix(""))], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.split("\n")
+    assert "000.30.36.H26-261123-0001" in decoded
+    # the form is cleared for the next citizen; the focus is back on the procedure box
+    assert view.fields["name"].get() == "" and view.procedure is None
+
+
+def test_bad_input_shows_inline_vietnamese_errors_and_saves_nothing(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "HT-XNHN")
+    fill(view, name="", id_number="003090012345", phone="12345")
+    view.btn_accept.invoke()
+    app.update()
+    assert view.fields["name"].error.cget("text") == "Vui lòng nhập họ tên người nộp."
+    assert "mã tỉnh" in view.fields["id_number"].error.cget("text")
+    assert "Số điện thoại không hợp lệ" in view.fields["phone"].error.cget("text")
+    assert Dossier.select().count() == 0 and app.printed == []
+
+
+def test_no_procedure_chosen_is_refused(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    fill(view)
+    view.btn_accept.invoke()
+    assert "Hãy chọn thủ tục" in view.proc_error.cget("text")
+    assert Dossier.select().count() == 0
+
+
+def test_refuse_prints_form_03_with_the_reason(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "chung thuc chu ky")
+    fill(view, name="Lê Thị Hoa")
+    view.fields["reason"].input.insert("1.0", "Giấy tờ không thuộc thẩm quyền chứng thực của UBND xã")
+    view.btn_refuse.invoke()
+    app.update()
+    row = Dossier.get(Dossier.applicant_name == "Lê Thị Hoa")
+    assert row.code is None and row.status == 3
+    text = pdftotext(wait_printed(app))
+    assert "PHIẾU TỪ CHỐI" in text and "không thuộc thẩm quyền chứng thực" in text
+
+
+def test_supplement_lists_the_unticked_documents_on_form_02(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "HT-XNHN")
+    fill(view, name="Phạm Văn Minh")
+    missing_name = view.procedure.documents[1]["name"]
+    view.checklist.focus("1")
+    view.checklist.focus_force()
+    app.update()
+    view.checklist.event_generate("<space>")
+    app.update()
+    assert view.checklist.item("1", "values")[0] == "✗"
+    view.fields["reason"].input.insert("1.0", "Giấy tờ đã hết thời hạn sử dụng")
+    view.btn_supplement.invoke()
+    app.update()
+    row = Dossier.get(Dossier.applicant_name == "Phạm Văn Minh")
+    assert row.status == 5 and row.code is None
+    assert row.missing == [{"name": missing_name, "reason": "Giấy tờ đã hết thời hạn sử dụng"}]
+    text = pdftotext(wait_printed(app))
+    assert "BỔ SUNG" in text and missing_name[:30] in text and "hết thời hạn sử dụng" in text
+
+
+def test_combining_marks_from_a_windows_ime_are_stored_and_printed_nfc(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "HT-XNHN")
+    name = "Đặng Thị Hương Ước"
+    fill(view, name=unicodedata.normalize("NFD", name))
+    view.btn_accept.invoke()
+    row = Dossier.get(Dossier.code.is_null(False))
+    assert row.applicant_name == name
+    assert name in pdftotext(wait_printed(app))
+
+
+def test_a_draft_survives_a_crash_and_is_restored(app_factory, gui_desk, tmp_path):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "HT-XNHN")
+    fill(view, name="Trần Quốc Việt")
+    view.set_document_received(2, False)
+    view.save_draft()                         # what the debounce does 0.7 s after the last keystroke
+    app.destroy()                             # the window is gone without saving: a crash
+    again = Desk(gui_desk.data_dir, clock=gui_desk.clock)
+    app2 = app_factory(again)
+    app2.after(0, lambda: None)
+    end = time.time() + 5
+    view2 = app2.screens["intake"]
+    while view2.fields["name"].get() != "Trần Quốc Việt" and time.time() < end:
+        app2.update()
+        time.sleep(0.02)
+    assert view2.fields["name"].get() == "Trần Quốc Việt"
+    assert view2.procedure.id == "HT-XNHN"
+    assert view2.fields["phone"].get() == "0912345678"
+    assert [v.get() for v in view2.doc_received][2] is False
+    view2.btn_accept.invoke()
+    assert again.draft() is None              # saved for real: the draft is gone
