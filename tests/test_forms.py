@@ -89,6 +89,11 @@ def test_unknown_form_or_paper_is_refused_in_vietnamese():
         render_form("01", h.sample(), "letter")
 
 
+def test_extension_must_move_the_due_date_later():
+    with pytest.raises(ValueError, match="hẹn lại"):
+        render_form("04", h.sample(new_due_at=h.at(2026, 11, 26, 8, 0)))
+
+
 def test_receipt_needs_a_code_and_a_known_return_channel():
     with pytest.raises(ValueError, match="mã hồ sơ"):
         render_form("01", h.sample(code=""))

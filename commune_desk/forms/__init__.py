@@ -37,7 +37,7 @@ def render_form(form: str, data: FormData, paper: str = "a5") -> bytes:
     builder = _BUILDERS.get(form)
     if builder is None:
         raise ValueError(f"Không có biểu mẫu số {form!r}; chỉ có: {', '.join(FORMS)}")
-    spec = PAPERS.get(paper)
+    spec = PAPERS.get(paper.lower() if isinstance(paper, str) else paper)
     if spec is None:
         raise ValueError(f"Khổ giấy không hỗ trợ: {paper!r}; chỉ có: {', '.join(PAPERS)}")
     return build_pdf(lambda paper: builder(Sheet(paper), data), spec,

@@ -238,6 +238,10 @@ class Sheet:
         """Signature blocks side by side: (title, hint, printed name) or a
         ready list of flowables; None leaves that column empty. Titles, hints
         and names each share a row so the printed names line up."""
+        after: list[Flowable] = []
+        if self.paper.narrow:          # a roll is too narrow for side notes
+            after = [f for b in blocks if isinstance(b, list) for f in b]
+            blocks = tuple(b for b in blocks if isinstance(b, tuple)) or (None,)
         rows: list[list] = [[], [], [], []]
         spans = []
         for col, block in enumerate(blocks):
@@ -263,7 +267,9 @@ class Sheet:
             *spans,
         ])
         table.spaceBefore = self.paper.size * 0.8
-        return KeepTogether([*keep_with, table])
+        if after:
+            after.insert(0, Spacer(1, self.paper.size))
+        return KeepTogether([*keep_with, table, *after])
 
 
 # -- building the PDF ---------------------------------------------------------

@@ -31,6 +31,8 @@ def head_signature(sheet: Sheet, data: FormData) -> Flowable:
 
 
 def form04(sheet: Sheet, data: FormData) -> list[Flowable]:
+    if data.due_at and data.new_due_at and data.new_due_at <= data.due_at:
+        raise ValueError("Thời hạn hẹn lại phải sau thời hạn trả kết quả đã hẹn")
     office = data.office
     received = short_date(data.received_at) if data.received_at else BLANK
     story = sheet.header(office, data.number or BLANK, print_date(data))
