@@ -141,8 +141,8 @@ class DeskApp(tk.Tk):
     def destroy(self) -> None:
         # pending after() jobs would fire into a dead interpreter and print Tcl noise
         try:
-            for job in self.tk.call("after", "info"):
-                self.after_cancel(job)
+            for job in self.tk.splitlist(self.tk.call("after", "info")):
+                self.tk.call("after", "cancel", job)
         except tk.TclError:
             pass
         super().destroy()

@@ -66,7 +66,7 @@ class IntakeView(ttk.Frame):
         left.columnconfigure(0, weight=1)
         left.rowconfigure(4, weight=1)
         ttk.Label(left, text="Gõ tên hoặc mã thủ tục (không cần dấu):", style="Panel.TLabel").grid(row=0, column=0, sticky="w")
-        self.proc_var = tk.StringVar()
+        self.proc_var = tk.StringVar(master=self)
         self.proc_entry = ttk.Entry(left, textvariable=self.proc_var)
         self.proc_entry.grid(row=1, column=0, sticky="ew")
         self.proc_list = tk.Listbox(left, height=6, activestyle="dotbox", exportselection=False,
@@ -109,7 +109,7 @@ class IntakeView(ttk.Frame):
         self.channel.current(0)
         self.channel.grid(row=0, column=1, sticky="w", padx=4, pady=2)
         ttk.Label(opts, text="Nhận kết quả:", style="Panel.TLabel").grid(row=1, column=0, sticky="w")
-        self.return_by = tk.StringVar(value="counter")
+        self.return_by = tk.StringVar(master=self, value="counter")
         radios = ttk.Frame(opts, style="Panel.TFrame")
         radios.grid(row=1, column=1, sticky="w", padx=4)
         ttk.Radiobutton(radios, text="Tại Bộ phận một cửa", value="counter", variable=self.return_by).pack(side="left")
@@ -134,7 +134,7 @@ class IntakeView(ttk.Frame):
         self.result_label.grid(row=0, column=1, sticky="e")
         actions = ttk.Frame(bottom, style="Panel.TFrame")
         actions.grid(row=1, column=0, columnspan=2, sticky="e", pady=(6, 0))
-        self.auto_print = tk.BooleanVar(value=True)
+        self.auto_print = tk.BooleanVar(master=self, value=True)
         ttk.Checkbutton(actions, text="In ngay", variable=self.auto_print).pack(side="left", padx=4)
         ttk.Label(actions, text="Khổ giấy:", style="Panel.TLabel").pack(side="left", padx=(8, 0))
         self.paper = ttk.Combobox(actions, values=list(PAPERS), state="readonly", width=18)
@@ -226,7 +226,7 @@ class IntakeView(ttk.Frame):
         self.checklist.delete(*self.checklist.get_children())
         self.doc_received = []
         for i, doc in enumerate(proc.documents):
-            var = tk.BooleanVar(value=received[i] if received and i < len(received) else True)
+            var = tk.BooleanVar(master=self, value=received[i] if received and i < len(received) else True)
             self.doc_received.append(var)
             self.checklist.insert("", "end", iid=str(i), values=self._doc_row(doc, var.get()))
         self.update_due()

@@ -14,7 +14,7 @@ class Field(ttk.Frame):
         super().__init__(master, style="Panel.TFrame")
         text = f"{label} *" if required else label
         ttk.Label(self, text=text, style="Panel.TLabel").grid(row=0, column=0, sticky="w")
-        self.var = tk.StringVar()
+        self.var = tk.StringVar(master=self)
         if widget == "combo":
             self.input = ttk.Combobox(self, textvariable=self.var, values=list(values), width=width, state="readonly")
         elif widget == "text":
