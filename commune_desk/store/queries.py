@@ -33,8 +33,7 @@ class Queries:
         text = nfc(query).strip()
         if not text:
             return []
-        coded = Dossier.select().where(Dossier.code.is_null(False))
-        exact = coded.where(Dossier.code == text.upper()).first()
+        exact = self.by_code(text)
         if exact is not None:
             return [exact]
         tokens = _TOKEN.findall(fold(text))
@@ -47,11 +46,31 @@ class Queries:
             (match, limit * 3))]
         if not ids:
             return []
-        rows = {d.id: d for d in coded.where(Dossier.id.in_(ids))}
+        # raw SQL: building peewee's 50-column SELECT costs more than running it (bench/bench_search.py)
+        marks = ",".join("?" * len(ids))
+        rows = {d.id: d for d in Dossier.raw(
+            f"SELECT * FROM dossier WHERE code IS NOT NULL AND id IN ({marks})", *ids)}
         return [rows[i] for i in ids if i in rows][:limit]
 
     def by_code(self, code: str) -> Dossier | None:
-        return Dossier.get_or_none(Dossier.code == nfc(code).strip().upper())
+        """The scanner's lookup: one indexed row, kept under 2 ms on a million dossiers."""
+        found = list(Dossier.raw("SELECT * FROM dossier WHERE code = ?", nfc(code).strip().upper()))
+        return found[0] if found else None
+
+    def urgency(self, d: Dossier, now: datetime | None = None) -> str | None:
+        """'overdue', 'due_today' or 'due_tomorrow' exactly as the workqueues count the dossier."""
+        if d.due_at is None or d.code is None or d.status not in RUNNING:
+            return None
+        now = now or self.now()
+        if d.due_at < now:
+            return "overdue"
+        today = now.date()
+        if d.due_at < _day_start(today + timedelta(days=1)):
+            return "due_today"
+        nxt = self.calendar().next_working_day(today)
+        if d.due_at < _day_start(nxt + timedelta(days=1)):
+            return "due_tomorrow"
+        return None
 
     def queue(self, name: str, now: datetime | None = None, field: str | None = None,
               procedure_id: str | None = None) -> list[Dossier]:
