@@ -99,6 +99,8 @@ def test_receipt_needs_a_code_and_a_known_return_channel():
         render_form("01", h.sample(code=""))
     with pytest.raises(ValueError, match="nhận kết quả"):
         render_form("01", h.sample(return_by="drone"))
+    with pytest.raises(ValueError, match="mã vạch"):
+        render_form("01", h.sample(code="000.30.36.H26-261122-00Đ1"))
 
 
 # -- content --------------------------------------------------------------------------

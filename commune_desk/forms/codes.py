@@ -28,7 +28,7 @@ class Barcode128(Flowable):
         self.max_module = max_module
         probe = Code128(value, barWidth=1, quiet=0, humanReadable=0)
         self.bars = probe.width             # also validates: sets probe.valid
-        if not value or probe.valid != 1:
+        if not value or probe.valid != 1:   # Code128 drops non-ASCII characters
             raise ValueError(f"Mã hồ sơ có ký tự không in được thành mã vạch: {value!r}")
         self.modules = probe.width + 2 * QUIET_MODULES
         self.module = max_module

@@ -57,6 +57,8 @@ class Paper:
                        qr_size=max(18 * mm, self.qr_size * factor))
 
 
+# Code128 modules: 0.254 mm (1/100 in) falls on whole pixels at 200/300/600 dpi;
+# widths near 0.27 mm scanned unreliably from a 200 dpi render.
 PAPERS: dict[str, Paper] = {
     "a5": Paper("a5", 148 * mm, 210 * mm, 15 * mm, 10 * mm, 10 * mm, 10 * mm,
                 size=10, header=9, title=12, small=9, sign_space=15 * mm,
