@@ -17,7 +17,7 @@ log = logging.getLogger("commune_desk.gui.intake")
 FIELD_SPECS = [
     # key, label, width, required, hint
     ("name", "Họ và tên người nộp", 34, True, ""),
-    ("id_number", "Số định danh cá nhân / CCCD / hộ chiếu", 24, False, "12 chữ số; CMND cũ 9 chữ số"),
+    ("id_number", "Số định danh / CCCD", 24, False, "12 chữ số; CMND 9 số; hoặc hộ chiếu"),
     ("birth_date", "Ngày sinh", 14, False, "ngày/tháng/năm"),
     ("phone", "Số điện thoại", 16, False, ""),
     ("email", "Thư điện tử", 26, False, ""),
@@ -130,8 +130,10 @@ class IntakeView(ttk.Frame):
         bottom.columnconfigure(0, weight=1)
         self.due_label = ttk.Label(bottom, text="Hẹn trả: —", style="Big.TLabel")
         self.due_label.grid(row=0, column=0, sticky="w")
-        self.result_label = ttk.Label(bottom, text="", style="Ok.TLabel")
-        self.result_label.grid(row=0, column=1, sticky="e")
+        done = ttk.Frame(bottom, style="Panel.TFrame")
+        done.grid(row=0, column=1, sticky="e")
+        self.result_label = ttk.Label(done, text="", style="Ok.TLabel", wraplength=520, justify="right")
+        self.result_label.pack(side="left", padx=4)
         actions = ttk.Frame(bottom, style="Panel.TFrame")
         actions.grid(row=1, column=0, columnspan=2, sticky="e", pady=(6, 0))
         self.auto_print = tk.BooleanVar(master=self, value=True)
@@ -150,9 +152,9 @@ class IntakeView(ttk.Frame):
         self.btn_accept = ttk.Button(actions, text="Tiếp nhận (Ctrl+S)", style="Accent.TButton",
                                      command=lambda: self.submit("accepted"))
         self.btn_accept.pack(side="left", padx=4)
-        self.btn_reprint = ttk.Button(actions, text="In lại", command=self.reprint, state="disabled")
+        self.btn_reprint = ttk.Button(done, text="In lại", command=self.reprint, state="disabled")
         self.btn_reprint.pack(side="left", padx=4)
-        self.btn_preview = ttk.Button(actions, text="Xem trước", command=self.preview, state="disabled")
+        self.btn_preview = ttk.Button(done, text="Xem trước", command=self.preview, state="disabled")
         self.btn_preview.pack(side="left", padx=4)
 
         self.proc_var.trace_add("write", lambda *_: self._filter_procedures())

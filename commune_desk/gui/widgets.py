@@ -27,6 +27,8 @@ class Field(ttk.Frame):
         self.hint = hint
         self.error.grid(row=2, column=0, sticky="w")
         self.columnconfigure(0, weight=1)
+        # long Vietnamese messages wrap under narrow inputs instead of being cut off
+        self.bind("<Configure>", lambda e: self.error.configure(wraplength=max(e.width - 4, 80)))
 
     def get(self) -> str:
         if isinstance(self.input, tk.Text):

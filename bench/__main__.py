@@ -1,0 +1,20 @@
+"""`make bench`: run every bench_*.py here (or the ones named) and print their tables."""
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+                           if m.name.startswith("bench_"))
+    for name in names:
+        print(f"\n== {name} ==", flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        module.main()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
