@@ -9,8 +9,7 @@ from commune_desk.rules.timeliness import Timeliness
 FORM_CHOICES = ("01", "02", "03", "04", "05", "06")
 PAPER_CHOICES = ("a5", "a4", "80mm")
 
-GUIDANCE = ("Cán bộ tiếp nhận đã hướng dẫn một lần, đầy đủ các giấy tờ cần bổ sung, hoàn thiện. "
-            "Khi nộp lại, ông/bà vui lòng mang theo phiếu này.")
+GUIDANCE = "Khi nộp lại hồ sơ, ông/bà vui lòng mang theo phiếu này."
 
 
 def office_info(cfg):

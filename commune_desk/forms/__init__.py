@@ -7,38 +7,21 @@ Papers: "a5", "a4" and "80mm" (thermal roll; one page as long as the content).
 """
 from __future__ import annotations
 
-from typing import Callable
+import importlib
 
-from . import notices, slips
-from .book import render_book
-from .fonts import register_fonts, resources_dir
-from .layout import PAPERS, Sheet, build_pdf
 from .model import (BookRow, DocumentLine, FormData, HandoffRow, MissingItem, OfficeInfo,
                     Person)
 
-FORMS: dict[str, str] = {**slips.TITLES, **notices.TITLES}
-
-_BUILDERS: dict[str, Callable] = {
-    "01": slips.form01,
-    "02": slips.form02,
-    "03": slips.form03,
-    "04": notices.form04,
-    "05": notices.form05,
-    "06": notices.form06,
-}
+# reportlab takes ~0.4 s to import: the window starts without it and loads it on the first print
+_LAZY = {"FORMS": "render", "PAPERS": "render", "render_form": "render", "render_book": "book",
+         "register_fonts": "fonts", "resources_dir": "fonts"}
 
 __all__ = ["FORMS", "PAPERS", "render_form", "render_book", "register_fonts", "resources_dir",
            "OfficeInfo", "Person", "DocumentLine", "MissingItem", "HandoffRow", "BookRow",
            "FormData"]
 
 
-def render_form(form: str, data: FormData, paper: str = "a5") -> bytes:
-    """Render one form as PDF bytes."""
-    builder = _BUILDERS.get(form)
-    if builder is None:
-        raise ValueError(f"Không có biểu mẫu số {form!r}; chỉ có: {', '.join(FORMS)}")
-    spec = PAPERS.get(paper.lower() if isinstance(paper, str) else paper)
-    if spec is None:
-        raise ValueError(f"Khổ giấy không hỗ trợ: {paper!r}; chỉ có: {', '.join(PAPERS)}")
-    return build_pdf(lambda paper: builder(Sheet(paper), data), spec,
-                     title=FORMS[form], author=data.office.name, subject=data.code)
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(name)

@@ -57,6 +57,8 @@ class DeskApp(tk.Tk):
             self.after(50, self._first_run)
         self.show(start_screen)
         self.refresh_status()
+        # the window is usable now; load the PDF engine in the background so the first slip is quick
+        self.after(300, lambda: self.background.run(_warm_up_printing))
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -165,6 +167,11 @@ class DeskApp(tk.Tk):
     def _first_run(self) -> None:
         from commune_desk.gui.setup_dialog import SetupDialog
         SetupDialog(self)
+
+
+def _warm_up_printing() -> None:
+    from commune_desk.forms import register_fonts
+    register_fonts()
 
 
 def run_app(data_dir=None) -> None:
