@@ -59,11 +59,12 @@ def counts(desk) -> dict:
 def listing(desk, state: str = PENDING, limit: int = 500) -> list[dict]:
     """Rows for the Đồng bộ screen: what waits (or is quarantined) and why."""
     with desk.using():
-        rows = (Event.select(Event, Dossier.code).join(Dossier, on=(Event.dossier == Dossier.id), join_type=JOIN.LEFT_OUTER)
-                .where(Event.sync_state == state).order_by(Event.seq).limit(limit))
-        return [{"uuid": e.uuid, "seq": e.seq, "kind": e.kind, "at": e.at,
-                 "code": e.dossier.code if e.dossier_id else None, "reason": e.sync_note}
-                for e in rows]
+        rows = (Event.select(Event.uuid, Event.seq, Event.kind, Event.at, Event.sync_note,
+                             Dossier.code.alias("dossier_code"))
+                .join(Dossier, JOIN.LEFT_OUTER, on=(Event.dossier == Dossier.id))
+                .where(Event.sync_state == state).order_by(Event.seq).limit(limit).objects())
+        return [{"uuid": e.uuid, "seq": e.seq, "kind": e.kind, "at": e.at, "code": e.dossier_code,
+                 "reason": e.sync_note} for e in rows]
 
 
 def mark_synced(desk, uuids, at: datetime) -> int:

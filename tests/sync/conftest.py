@@ -1,33 +1,47 @@
 import pytest
 
-from harness import Server, enroll, make_desk, make_server  # noqa: F401  (tests/sync is on sys.path)
+from harness import make_desk, make_server, unique_agency  # tests/sync is on sys.path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def server(request, tmp_path):
-    srv = make_server(request.param, tmp_path / "server")
+@pytest.fixture
+def agency():
+    return unique_agency()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_server(request, tmp_path_factory):
+    srv = make_server(request.param, tmp_path_factory.mktemp("server"))
     srv.kind = request.param
     yield srv
     srv.stop()
 
 
 @pytest.fixture
-def sqlite_server(tmp_path):
+def server(shared_server, agency):
+    """The module's server process, with a commune of its own for this test."""
+    if not shared_server.alive:
+        shared_server.start()
+    shared_server.agency = agency
+    yield shared_server
+
+
+@pytest.fixture
+def sqlite_server(tmp_path, agency):
     srv = make_server("sqlite", tmp_path / "server")
-    srv.kind = "sqlite"
+    srv.kind, srv.agency = "sqlite", agency
     yield srv
     srv.stop()
 
 
 @pytest.fixture
-def desk1(tmp_path):
-    d = make_desk(tmp_path / "desk1", 1)
+def desk1(tmp_path, agency):
+    d = make_desk(tmp_path / "desk1", 1, agency=agency)
     yield d
     d.close()
 
 
 @pytest.fixture
-def desk2(tmp_path):
-    d = make_desk(tmp_path / "desk2", 2)
+def desk2(tmp_path, agency):
+    d = make_desk(tmp_path / "desk2", 2, agency=agency)
     yield d
     d.close()

@@ -129,6 +129,7 @@ class Server:
         self.threads = threads
         self.proc = None
         self.url = f"http://127.0.0.1:{self.port}"
+        self.agency = AGENCY      # the commune the current test works with
 
     def start(self, timeout: float = 20.0) -> "Server":
         log = open(self.workdir / "server.log", "ab")
@@ -181,11 +182,12 @@ class Server:
             raise AdminError(rc, err.getvalue().strip())
         return out.getvalue()
 
-    def add_commune(self, agency=AGENCY, name=OFFICE) -> str:
-        return self.admin("commune", "add", "--agency-code", agency, "--name", name).strip().splitlines()[-1]
+    def add_commune(self, agency=None, name=OFFICE) -> str:
+        return self.admin("commune", "add", "--agency-code", agency or self.agency,
+                          "--name", name).strip().splitlines()[-1]
 
-    def dossiers(self, agency=AGENCY) -> list[dict]:
-        return json.loads(self.admin("dossiers", "--agency-code", agency, "--json"))
+    def dossiers(self, agency=None) -> list[dict]:
+        return json.loads(self.admin("dossiers", "--agency-code", agency or self.agency, "--json"))
 
     def query(self, sql: str, params=()) -> list[tuple]:
         if self.db_url.startswith("sqlite"):
@@ -203,14 +205,27 @@ class Server:
         finally:
             conn.close()
 
-    def change_uuids(self) -> list[str]:
-        return [r[0] for r in self.query("SELECT uuid FROM change")]
+    def change_uuids(self, agency=None) -> list[str]:
+        return [r[0] for r in self.query(
+            "SELECT c.uuid FROM change c JOIN commune m ON c.commune_id = m.id WHERE m.agency_code = %s",
+            (agency or self.agency,))]
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
 
 
 class AdminError(Exception):
     def __init__(self, rc, message):
         super().__init__(f"exit {rc}: {message}")
         self.rc, self.message = rc, message
+
+
+_agencies = iter(range(1, 10 ** 6))
+
+
+def unique_agency() -> str:
+    return f"T{os.getpid() % 1000:03d}.{next(_agencies):04d}.36.H26"
 
 
 def make_server(kind: str, workdir: Path, **kw) -> Server:
@@ -235,7 +250,8 @@ class FaultProxy:
       drop_after    forward, let the server commit, close without a reply
       truncate      forward, relay half of the reply, close
       hang          forward, then say nothing until the client gives up
-      hold          forward, keep the reply until release() (or hold_s), set `replied`
+      hold          forward, keep the reply until `released` (or hold_s), set `replied`
+      hold_drop     like hold, then close without a reply
       http500       reply 500 without forwarding
       captive       reply 200 with an HTML page without forwarding
       http409       reply 409 (plain text) without forwarding
@@ -324,9 +340,11 @@ class FaultProxy:
                         except OSError:
                             return
                     return
-                if mode == "hold":
+                if mode in ("hold", "hold_drop"):
                     self.replied.set()
                     self.released.wait(self.hold_s)
+                    if mode == "hold_drop":
+                        return
                 client.sendall(rhead + rbody)
         except OSError:
             return
@@ -419,14 +437,15 @@ def desk_state(desk) -> dict:
     return {"events": events, "dossiers": dossiers}
 
 
-def assert_converged(server: Server, desks, agency=AGENCY, quarantined_ok: bool = False):
+def assert_converged(server: Server, desks, quarantined_ok: bool = False):
     """server set == desk set, no duplicates, nothing lost."""
+    agency = desks[0].config().agency_code
     rows = server.dossiers(agency)
     uuids = [r["uuid"] for r in rows]
     codes = [r["code"] for r in rows if r["code"]]
     assert len(uuids) == len(set(uuids)), "a dossier is stored twice on the server"
     assert len(codes) == len(set(codes)), "a dossier code is stored twice on the server"
-    changes = server.change_uuids()
+    changes = server.change_uuids(agency)
     assert len(changes) == len(set(changes)), "a change is stored twice on the server"
     desk_events, desk_dossiers = set(), {}
     for d in desks:

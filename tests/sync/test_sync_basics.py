@@ -9,7 +9,7 @@ import pytest
 
 from commune_desk.store import outbox
 from commune_desk.sync import NotEnrolled, Unauthorized, run_pass, sync_status
-from harness import AGENCY, assert_converged, enroll, intake, sync_options
+from harness import assert_converged, enroll, intake, sync_options, unique_agency
 
 
 def test_enrolled_desk_pushes_every_dossier_once(server, desk1):
@@ -36,12 +36,12 @@ def test_enrolled_desk_pushes_every_dossier_once(server, desk1):
     assert abs(status["clock_offset_s"]) < 5
 
 
-def test_one_time_code_cannot_enrol_twice(sqlite_server, desk1, desk2):
-    code = sqlite_server.add_commune()
-    enroll(desk1, sqlite_server, code)
+def test_one_time_code_cannot_enrol_twice(server, desk1, desk2):
+    code = server.add_commune()
+    enroll(desk1, server, code)
     from commune_desk.sync import SyncError
     with pytest.raises(SyncError, match="đã dùng"):
-        enroll(desk2, sqlite_server, code)
+        enroll(desk2, server, code)
 
 
 def test_unenrolled_desk_is_told_to_enrol(desk1):
@@ -49,37 +49,38 @@ def test_unenrolled_desk_is_told_to_enrol(desk1):
         run_pass(desk1, sync_options("http://127.0.0.1:9"))
 
 
-def test_revoked_commune_is_refused_and_nothing_is_marked(sqlite_server, desk1):
-    enroll(desk1, sqlite_server, sqlite_server.add_commune())
+def test_revoked_commune_is_refused_and_nothing_is_marked(server, desk1):
+    enroll(desk1, server, server.add_commune())
     intake(desk1, 2)
-    sqlite_server.admin("commune", "revoke", AGENCY)
+    server.admin("commune", "revoke", server.agency)
     with pytest.raises(Unauthorized, match="từ chối"):
-        run_pass(desk1, sync_options(sqlite_server.url))
+        run_pass(desk1, sync_options(server.url))
     assert sync_status(desk1)["waiting"] == 2
-    assert sqlite_server.dossiers() == []
+    assert server.dossiers() == []
 
 
-def test_desk_cannot_write_another_agencys_dossier(sqlite_server, tmp_path):
+def test_desk_cannot_write_another_agencys_dossier(server, tmp_path):
     from harness import make_desk
-    other = make_desk(tmp_path / "other", 1, agency="000.30.37.H26")
+    neighbour = unique_agency()
+    other = make_desk(tmp_path / "other", 1, agency=neighbour)
     try:
-        sqlite_server.add_commune()
-        code = sqlite_server.add_commune("000.30.37.H26", "UBND xã Bên Cạnh")
-        enroll(other, sqlite_server, code)
+        server.add_commune()
+        code = server.add_commune(neighbour, "UBND xã Bên Cạnh")
+        enroll(other, server, code)
         intake(other, 1)
         # the desk is re-configured to pretend it is the first commune: its later dossier is refused
         from commune_desk.store.models import Setting
         with other.using():
             row = Setting.get(Setting.key == "office")
-            row.value = {**row.value, "agency_code": AGENCY}
+            row.value = {**row.value, "agency_code": server.agency}
             row.save()
         intake(other, 1)
-        result = run_pass(other, sync_options(sqlite_server.url))
+        result = run_pass(other, sync_options(server.url))
         assert result.accepted == 1 and result.rejected == 1 and result.quarantined == 1
         bad = outbox.listing(other, outbox.QUARANTINED)
         assert "không phải" in bad[0]["reason"] or "không thuộc" in bad[0]["reason"]
-        assert sqlite_server.dossiers() == []
-        assert len(sqlite_server.dossiers("000.30.37.H26")) == 1
+        assert server.dossiers() == []
+        assert len(server.dossiers(neighbour)) == 1
     finally:
         other.close()
 
@@ -94,9 +95,10 @@ def test_pull_brings_catalog_fees_holidays_and_upstream_status(server, desk1, tm
         {"id": "HT-KT", "name": "Đăng ký khai tử", "field": "Hộ tịch", "days": 0}]}
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
-    server.admin("catalog", "publish", str(path))
-    server.admin("fee", "--procedure", "HT-XNHN", "--fee", "5000", "--note", "Theo nghị quyết HĐND")
-    server.admin("holiday", "off", "--day", "2026-12-31", "--note", "Nghỉ bù")
+    mine = ("--agency-code", server.agency)     # other tests share this server
+    server.admin("catalog", "publish", str(path), *mine)
+    server.admin("fee", "--procedure", "HT-XNHN", "--fee", "5000", "--note", "Theo nghị quyết HĐND", *mine)
+    server.admin("holiday", "off", "--day", "2026-12-31", "--note", "Nghỉ bù", *mine)
     server.admin("status", "--code", d.code, "--status", "4", "--note", "Chuyển cấp huyện")
     result = run_pass(desk1, sync_options(server.url))
     assert result.error is None
