@@ -27,15 +27,15 @@ SCREENS = [
 ]
 
 
+def _available(path: str) -> bool:
+    import importlib.util
+    return importlib.util.find_spec(path.partition(":")[0]) is not None
+
+
 def _load(path: str):
     import importlib
     module, _, name = path.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
+    return getattr(importlib.import_module(module), name)
 
 
 class DeskApp(tk.Tk):
@@ -52,6 +52,7 @@ class DeskApp(tk.Tk):
         self.screens: dict[str, ttk.Frame] = {}
         self.nav_buttons: dict[str, ttk.Button] = {}
         self.current: str | None = None
+        self._status_job = None
         self._build()
         if self.desk.config() is None:
             self.after(50, self._first_run)
@@ -69,9 +70,9 @@ class DeskApp(tk.Tk):
         side.grid(row=0, column=0, sticky="ns")
         side.grid_propagate(False)
         ttk.Label(side, text="Một cửa", style="Sidebar.TLabel", padding=(14, 16)).pack(fill="x")
+        self._screen_paths = {}
         for key, title, shortcut, path in SCREENS:
-            cls = _load(path)
-            if cls is None:
+            if not _available(path):
                 continue
             btn = ttk.Button(side, text=f"{title}   ({shortcut})", style="Nav.TButton", takefocus=False,
                              command=lambda k=key: self.show(k))
@@ -79,8 +80,7 @@ class DeskApp(tk.Tk):
             self.nav_buttons[key] = btn
             self.bind_all(f"<{shortcut}>", lambda e, k=key: self.show(k))
             self.screens[key] = None
-            self._screen_classes = getattr(self, "_screen_classes", {})
-            self._screen_classes[key] = cls
+            self._screen_paths[key] = path   # imported when first shown: a quick start
         self.body = ttk.Frame(self)
         self.body.grid(row=0, column=1, sticky="nsew")
         self.body.columnconfigure(0, weight=1)
@@ -98,10 +98,10 @@ class DeskApp(tk.Tk):
         self.status_work.pack(side="right")
 
     def show(self, key: str) -> None:
-        if key not in self._screen_classes:
+        if key not in self._screen_paths:
             return
         if self.screens.get(key) is None:
-            self.screens[key] = self._screen_classes[key](self.body, self)
+            self.screens[key] = _load(self._screen_paths[key])(self.body, self)
             self.screens[key].grid(row=0, column=0, sticky="nsew")
         for k, btn in self.nav_buttons.items():
             btn.configure(style="NavActive.TButton" if k == key else "Nav.TButton")
@@ -114,28 +114,29 @@ class DeskApp(tk.Tk):
     # ---- status bar --------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        try:
-            cfg = self.desk.config()
-            if cfg:
-                clerk = f" · Cán bộ: {cfg.clerk_name}" if cfg.clerk_name else ""
-                self.status_office.configure(text=f"{cfg.office_name} · Quầy {cfg.desk}{clerk}")
-            counts = self.desk.urgency_counts()
+        """Counts come from the database (and the first one warms the holiday calendar): gather them
+        off the UI thread, paint them when they arrive."""
+        cfg = self.desk.config()
+        if cfg:
+            clerk = f" · Cán bộ: {cfg.clerk_name}" if cfg.clerk_name else ""
+            self.status_office.configure(text=f"{cfg.office_name} · Quầy {cfg.desk}{clerk}")
+        desk = self.desk
+
+        def gather():
+            return desk.urgency_counts(), sync_text(desk)
+
+        def paint(result):
+            counts, sync = result
             alert = f"Quá hạn: {counts['overdue']} · Đến hạn hôm nay: {counts['due_today']}"
             self.status_alert.configure(text=alert,
                                         style="StatusAlert.TLabel" if counts["overdue"] else "Status.TLabel")
-            self.status_sync.configure(text=self.sync_text())
-        except Exception:  # noqa: BLE001 - the status bar must never take the window down
-            log.exception("status refresh failed")
-        self.after(30_000, self.refresh_status)
+            self.status_sync.configure(text=sync)
 
-    def sync_text(self) -> str:
-        try:
-            from commune_desk.sync.status import sync_status
-        except ImportError:
-            return "Đồng bộ: chưa cấu hình"
-        s = sync_status(self.desk)
-        state = "Trực tuyến" if s.get("online") else "Ngoại tuyến"
-        return f"{state} · Chờ gửi: {s.get('waiting', 0)} · Cách ly: {s.get('quarantined', 0)}"
+        self.background.run(gather, on_done=paint, on_error=lambda exc: log.error("status refresh failed",
+                                                                                   exc_info=exc))
+        if self._status_job:
+            self.after_cancel(self._status_job)
+        self._status_job = self.after(30_000, self.refresh_status)
 
     def set_work(self, text: str) -> None:
         self.status_work.configure(text=text)
@@ -167,6 +168,16 @@ class DeskApp(tk.Tk):
     def _first_run(self) -> None:
         from commune_desk.gui.setup_dialog import SetupDialog
         SetupDialog(self)
+
+
+def sync_text(desk) -> str:
+    try:
+        from commune_desk.sync.status import sync_status
+    except ImportError:
+        return "Đồng bộ: chưa cấu hình"
+    s = sync_status(desk)
+    state = "Trực tuyến" if s.get("online") else "Ngoại tuyến"
+    return f"{state} · Chờ gửi: {s.get('waiting', 0)} · Cách ly: {s.get('quarantined', 0)}"
 
 
 def _warm_up_printing() -> None:

@@ -9,8 +9,6 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from commune_desk.errors import InvalidInput
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -21,12 +19,14 @@ DEFAULT_CUTOFF = time(15, 0)
 
 @lru_cache(maxsize=64)
 def _vn_year(year: int) -> tuple[frozenset, frozenset]:
+    import holidays  # imported on first use: it is a large package and start-up time matters
     vn = holidays.country_holidays("VN", years=year)
     workdays = frozenset(d for d in getattr(vn, "weekend_workdays", ()) if d.year == year)
     return frozenset(vn.keys()), workdays
 
 
 def builtin_holiday_name(day: date) -> str | None:
+    import holidays
     vn = holidays.country_holidays("VN", years=day.year)
     return vn.get(day)
 
