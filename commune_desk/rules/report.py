@@ -10,7 +10,8 @@ Definitions (DOMAIN.md, "Reports offices publish"):
 - resolved: finished inside the period (resolved_at, or returned_at when no resolved_at),
   judged trước hạn / đúng hạn / quá hạn against due_at.
 - open: received by the end of the period and not finished by then, judged trong hạn / quá hạn
-  at the end of the period (or `now`, if earlier).
+  at the end of the period (or `now`, if earlier); a dossier waiting for a supplement is judged
+  when its clock stopped (clock_stopped_at), or counts as within time if that is unknown.
 - withdrawn: dossiers withdrawn by the citizen (7) or stopped (8); they are neither resolved nor open.
 - supplement_requests: coded dossiers waiting for a supplement (status 5) plus incomplete
   visits (outcome supplement, form 02) in the period; refused: visits refused in the period.
@@ -135,9 +136,12 @@ def build_report(snapshots, period_from: date, period_to: date, now: datetime) -
                 report.delivered_by_post += 1
             continue
         report.open += 1
+        judged_at = at
         if status == SUPPLEMENT:
             report.supplement_requests += 1
-        if due is not None and judge(due, now=at) is Timeliness.LATE:
+            # the clock stops while the citizen completes the dossier
+            judged_at = min(at, _instant(snap.get("clock_stopped_at")) or at) if snap.get("clock_stopped_at") else None
+        if due is not None and judged_at is not None and judge(due, now=judged_at) is Timeliness.LATE:
             report.open_overdue += 1
             report.overdue.append(OverdueItem(
                 code=snap["code"], procedure_name=snap.get("procedure_name") or "",

@@ -173,11 +173,17 @@ class Server:
         self.start()
 
     # administration through the real command line entry point (in-process: it is quick)
-    def admin(self, *args) -> str:
+    def admin(self, *args, stdin: str | None = None) -> str:
         from commune_desk.district.cli import main
         out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            rc = main(["--db", self.db_url, *args])
+        saved = sys.stdin
+        if stdin is not None:
+            sys.stdin = io.StringIO(stdin)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                rc = main(["--db", self.db_url, *args])
+        finally:
+            sys.stdin = saved
         if rc != 0:
             raise AdminError(rc, err.getvalue().strip())
         return out.getvalue()
@@ -383,6 +389,21 @@ def _read_http(sock: socket.socket, is_request: bool):
             return None
         rest += chunk
     return head, rest[:length]
+
+
+class Clock:
+    """A desk clock the test moves: Clock("2026-11-02 09:00")."""
+
+    def __init__(self, start: str):
+        self.set(start)
+
+    def __call__(self):
+        return self.now
+
+    def set(self, text: str):
+        from datetime import datetime
+        from commune_desk.rules.office_calendar import TZ
+        self.now = datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
 # ---- desks -----------------------------------------------------------------------------------
