@@ -337,6 +337,7 @@ class FaultProxy:
                     client.sendall(rhead + rbody[: max(1, len(rbody) // 2)])
                     return
                 if mode == "hang":
+                    client.settimeout(0.2)
                     while not self._closing:
                         try:
                             if not client.recv(1):
