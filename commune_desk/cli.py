@@ -222,6 +222,47 @@ def cmd_book(args):
     return f"Đã tạo sổ theo dõi {args.out}.", {"path": args.out, "rows": len(desk.book_rows(start, end))}
 
 
+REPORT_LINES = [
+    ("carried_over", "Kỳ trước chuyển sang"), ("new", "Tiếp nhận mới trong kỳ"), ("received", "Tổng số tiếp nhận"),
+    ("resolved", "Đã giải quyết"), ("resolved_early", "  – trước hạn"), ("resolved_on_time", "  – đúng hạn"),
+    ("resolved_late", "  – quá hạn"), ("open", "Đang giải quyết"), ("open_within", "  – trong hạn"),
+    ("open_overdue", "  – quá hạn"), ("supplement_requests", "Yêu cầu bổ sung"), ("refused", "Từ chối tiếp nhận"),
+    ("withdrawn", "Rút / dừng xử lý"), ("delivered_by_post", "Trả kết quả qua bưu chính"),
+]
+
+
+def cmd_report(args):
+    desk = _desk(args)
+    start, end = _day(args.date_from, "from"), _day(args.date_to, "to")
+    if end < start:
+        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", "to")
+    report = desk.report(start, end).to_dict()
+    rate = report["on_time_rate"]
+    lines = [f"Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y}"]
+    lines += [f"{label:<30} {report[key]:>8}" for key, label in REPORT_LINES]
+    lines.append(f"{'Tỷ lệ đúng hạn':<30} {('—' if rate is None else f'{rate:.2f} %'):>8}")
+    return "\n".join(lines), report
+
+
+def cmd_catalog_edit(args):
+    desk = _desk(args)
+    proc = desk.edit_procedure(args.id, fee=args.fee, fee_note=args.fee_note, days=args.days, name=args.name)
+    return (f"Đã sửa thủ tục {proc.id}: thời hạn {proc.days} ngày, lệ phí {proc.fee} đồng.",
+            {"id": proc.id, "name": proc.name, "days": proc.days, "fee": proc.fee, "edited": proc.edited})
+
+
+def cmd_calendar_day(args):
+    desk = _desk(args)
+    day = _day(args.day, "day")
+    if args.clear:
+        desk.clear_calendar_day(day)
+        text = f"Ngày {day:%d/%m/%Y} theo lịch mặc định."
+    else:
+        desk.set_calendar_day(day, working=args.working, note=args.note or "")
+        text = f"Ngày {day:%d/%m/%Y} là {'ngày làm việc' if args.working else 'ngày nghỉ'}."
+    return text, {"day": day.isoformat(), "working": desk.calendar().is_working_day(day)}
+
+
 def _day(text, field):
     try:
         return date.fromisoformat(text)
@@ -379,6 +420,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_book)
 
     __import__("commune_desk.sync.cli", fromlist=["register"]).register(sub, common)
+    p = sub.add_parser("report", parents=[common], help="báo cáo số liệu tiếp nhận, giải quyết",
+                       description="Số liệu công khai của một kỳ: tiếp nhận, giải quyết đúng hạn, quá hạn...")
+    p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="đến ngày YYYY-MM-DD")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("catalog-edit", parents=[common], help="sửa một thủ tục trong danh mục (quản trị)",
+                       description="Sửa lệ phí, thời hạn, tên của một thủ tục; bản cập nhật danh mục sau giữ lệ phí đã sửa.")
+    p.add_argument("id", help="mã thủ tục, ví dụ HT-XNHN")
+    p.add_argument("--fee", type=int, help="lệ phí (đồng)")
+    p.add_argument("--fee-note", help="ghi chú lệ phí")
+    p.add_argument("--days", type=int, help="thời hạn giải quyết (ngày làm việc, 0 = trong ngày)")
+    p.add_argument("--name", help="tên thủ tục")
+    p.set_defaults(func=cmd_catalog_edit)
+
+    p = sub.add_parser("calendar-day", parents=[common], help="đặt ngày nghỉ / ngày làm việc của cơ quan",
+                       description="Ghi đè lịch nghỉ lễ mặc định cho một ngày: làm bù, nghỉ thêm.")
+    p.add_argument("day", help="ngày YYYY-MM-DD")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--working", action="store_true", help="là ngày làm việc")
+    g.add_argument("--off", action="store_true", help="là ngày nghỉ")
+    g.add_argument("--clear", action="store_true", help="bỏ ghi đè, theo lịch mặc định")
+    p.add_argument("--note", help="ghi chú, ví dụ \"Làm bù cho ngày 2/1\"")
+    p.set_defaults(func=cmd_calendar_day)
+
     return parser
 
 

@@ -82,3 +82,27 @@ def test_environment_variable_chooses_the_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("COMMUNE_DESK_DATA_DIR", str(tmp_path / "env"))
     run("setup", "--office-name", "UBND xã An Bình", "--agency-code", "000.30.36.H27")
     assert (tmp_path / "env" / "desk.sqlite3").exists()
+
+
+def test_report_catalog_edit_and_calendar_day(tmp_path):
+    data = tmp_path / "d"
+    run("setup", "--office-name", "UBND xã Phúc Lợi", "--agency-code", "000.30.36.H26", data_dir=data)
+    run("intake", "--procedure", "HT-XNHN", "--name", "An", "--received-at", "2026-11-02T09:00", data_dir=data)
+    run("intake", "--procedure", "HT-KS", "--name", "Bình", "--outcome", "refused", "--reason", "Sai thẩm quyền",
+        "--received-at", "2026-11-03T09:00", data_dir=data)
+    report = json.loads(run("report", "--from", "2026-11-01", "--to", "2026-11-30", "--json", data_dir=data).stdout)
+    assert report["new"] == 1 and report["refused"] == 1 and report["open_overdue"] == 1
+    text = run("report", "--from", "2026-11-01", "--to", "2026-11-30", data_dir=data).stdout
+    assert "Tiếp nhận mới trong kỳ" in text and "Tỷ lệ đúng hạn" in text
+
+    edited = json.loads(run("catalog-edit", "HT-XNHN", "--fee", "3000", "--json", data_dir=data).stdout)
+    assert edited["fee"] == 3000 and edited["edited"]
+    bad = run("catalog-edit", "HT-XNHN", "--fee", "-1", data_dir=data, check=False)
+    assert bad.returncode == 2 and "không âm" in bad.stderr
+
+    run("calendar-day", "2026-11-24", "--working", "--note", "Làm bù", data_dir=data)
+    due = json.loads(run("due", "--days", "1", "--received-at", "2026-11-23T13:00", "--json", data_dir=data).stdout)
+    assert due["due_at"] == "2026-11-24T12:00:00+07:00"
+    run("calendar-day", "2026-11-24", "--clear", data_dir=data)
+    due = json.loads(run("due", "--days", "1", "--received-at", "2026-11-23T13:00", "--json", data_dir=data).stdout)
+    assert due["due_at"] == "2026-11-25T12:00:00+07:00"

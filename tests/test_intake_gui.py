@@ -198,3 +198,31 @@ def test_a_draft_survives_a_crash_and_is_restored(app_factory, gui_desk, tmp_pat
     assert [v.get() for v in view2.doc_received][2] is False
     view2.btn_accept.invoke()
     assert again.draft() is None              # saved for real: the draft is gone
+
+
+def test_report_and_admin_screens(app_factory, gui_desk):
+    from commune_desk.rules.intake import IntakeForm
+    gui_desk.intake(IntakeForm(procedure_id="HT-KS", name="Nguyễn Văn An"))   # due Mon 17:00
+    gui_desk.clock.set("2026-11-25 09:00")
+    app = app_factory(gui_desk)
+    app.event_generate("<F5>")
+    report = app.screens["report"]
+    end = time.time() + 10
+    while not report.figures.get_children() and time.time() < end:
+        app.update()
+        time.sleep(0.02)
+    assert report.figures.item("open_overdue", "values")[1] == "1"
+    assert report.overdue.item(report.overdue.get_children()[0], "values")[1] == "Nguyễn Văn An"
+
+    app.show("admin")
+    admin = app.screens["admin"]
+    admin.catalog.selection_set("HT-XNHN")
+    admin.fee.set("abc")
+    admin.save_fee()
+    assert "số tiền" in admin.fee.error.cget("text")
+    admin.fee.set("3.000")
+    admin.save_fee()
+    assert gui_desk.procedure("HT-XNHN").fee == 3000
+    admin.day.set("24/11/2026")
+    admin.set_day(True)
+    assert gui_desk.calendar().is_working_day(__import__("datetime").date(2026, 11, 24))

@@ -124,6 +124,14 @@ class Queries:
         from commune_desk.store.desk import snapshot
         return [snapshot(d) for d in Dossier.select().where(Dossier.code.is_null(False))]
 
+    def report(self, date_from: date, date_to: date, now: datetime | None = None):
+        """The published figures for a period (same engine as the district dashboard)."""
+        from commune_desk.rules.report import build_report
+        from commune_desk.store.desk import snapshot
+        _, end = _day_start(date_from), _day_start(date_to + timedelta(days=1))
+        rows = Dossier.select().where(Dossier.received_at < end)
+        return build_report((snapshot(d) for d in rows), date_from, date_to, now or self.now())
+
 
 def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=TZ)
