@@ -52,7 +52,8 @@ class Barcode128(Flowable):
 @lru_cache(maxsize=64)
 def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
     """QR modules (error correction M, no border), cached for reprints."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    # a fixed mask is valid QR (ISO 18004 lets the encoder choose); scoring all eight costs ~10 ms
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=2)
     qr.add_data(value)
     qr.make(fit=True)
     return tuple(tuple(row) for row in qr.get_matrix())
