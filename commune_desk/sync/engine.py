@@ -36,6 +36,8 @@ class PassResult:
     applied: dict = field(default_factory=dict)
     waiting: int = 0
     requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
     clock_offset_s: float | None = None
     error: str | None = None
 
@@ -102,6 +104,7 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
     finally:
         transport.close()
         result.requests = transport.attempts
+        result.bytes_sent, result.bytes_received = transport.bytes_sent, transport.bytes_received
         result.waiting = outbox.counts(desk)["waiting"]
     return result
 

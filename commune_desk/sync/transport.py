@@ -51,6 +51,8 @@ class Transport:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.attempts = 0         # requests actually sent, for counters and tests
+        self.bytes_sent = 0       # HTTP bytes (request line, headers, body) both ways
+        self.bytes_received = 0
 
     def close(self) -> None:
         self.session.close()
@@ -64,6 +66,7 @@ class Transport:
             r = self.session.request(method, self.server + path, data=data, params=params,
                                      headers=headers, timeout=self.timeout, allow_redirects=False)
             body = r.content          # read it all here: a cut body raises now, not later
+            self._count(r, body)
         except requests.exceptions.SSLError as exc:
             raise Transient(f"chứng chỉ TLS của máy chủ không hợp lệ ({_short(exc)})") from None
         except requests.RequestException as exc:
@@ -71,6 +74,14 @@ class Transport:
         if r.status_code >= 500 or 300 <= r.status_code < 400:
             raise Transient(f"máy chủ trả lời mã {r.status_code}")
         return Reply(r.status_code, r.headers.get("Content-Type"), body)
+
+    def _count(self, r, body: bytes) -> None:
+        req = r.request
+        self.bytes_sent += (len(req.method) + len(req.path_url) + 11
+                            + sum(len(k) + len(v) + 4 for k, v in req.headers.items()) + 2
+                            + len(req.body or b""))
+        self.bytes_received += (15 + len(r.reason or "") + sum(len(k) + len(v) + 4 for k, v in r.raw.headers.items())
+                                + 2 + int(r.headers.get("Content-Length") or len(body)))
 
     def with_retries(self, attempt_fn, cancelled=None):
         """Call attempt_fn() until it returns; Transient failures back off and retry."""
