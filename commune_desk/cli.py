@@ -61,7 +61,7 @@ def cmd_setup(args):
     cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
                      place=args.place, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
                      lookup_url=args.lookup_url, upstream_url=args.upstream, sessions=sessions,
-                     cutoff=args.cutoff)
+                     cutoff=args.cutoff, paper=args.paper, printer=args.printer)
     obj = {"office_name": cfg.office_name, "agency_code": cfg.agency_code, "desk": cfg.desk,
            "place": cfg.place, "data_dir": str(desk.data_dir), "procedures": len(desk.procedures())}
     text = (f"Đã thiết lập {cfg.office_name} (mã {cfg.agency_code}), quầy số {cfg.desk}. "
@@ -209,7 +209,7 @@ def cmd_print(args):
         desk.log_print(args.code, args.form, args.paper)
     if args.send:
         from commune_desk.printing import print_pdf
-        print_pdf(out, args.printer)
+        print_pdf(out, args.printer or desk.require_config().printer or None)
     return f"Đã tạo {out}.", {"path": str(out), "form": args.form, "paper": args.paper, "bytes": len(pdf)}
 
 
@@ -309,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--upstream", help="địa chỉ máy chủ cấp trên (huyện hoặc tỉnh)")
     p.add_argument("--session", action="append", help="buổi làm việc, ví dụ 07:30-11:30 (lặp lại cho mỗi buổi)")
     p.add_argument("--cutoff", help="giờ chốt nhận hồ sơ giải quyết trong ngày, mặc định 15:00")
+    p.add_argument("--paper", choices=["a5", "a4", "80mm"], help="khổ giấy in mặc định")
+    p.add_argument("--printer", help="tên máy in (mặc định: máy in mặc định của hệ thống)")
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("catalog", parents=[common], help="liệt kê danh mục thủ tục",

@@ -106,3 +106,20 @@ def test_report_catalog_edit_and_calendar_day(tmp_path):
     run("calendar-day", "2026-11-24", "--clear", data_dir=data)
     due = json.loads(run("due", "--days", "1", "--received-at", "2026-11-23T13:00", "--json", data_dir=data).stdout)
     assert due["due_at"] == "2026-11-25T12:00:00+07:00"
+
+
+def test_print_and_reprint_keep_the_code(tmp_path):
+    data = tmp_path / "d"
+    run("setup", "--office-name", "UBND xã Phúc Lợi", "--agency-code", "000.30.36.H26", "--paper", "80mm",
+        data_dir=data)
+    code = json.loads(run("intake", "--procedure", "HT-KS", "--name", "Ngô Thị Mai", "--json", data_dir=data).stdout)["code"]
+    texts = []
+    for n in (1, 2):
+        out = tmp_path / f"slip{n}.pdf"
+        run("print", code, "--form", "01", "--paper", "80mm", "--out", str(out), data_dir=data)
+        texts.append(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout)
+    assert all(code in t and "Ngô Thị Mai" in t for t in texts)
+    shown = json.loads(run("show", code, "--json", data_dir=data).stdout)
+    assert [e["kind"] for e in shown["events"]].count("print") == 2
+    wrong = run("print", code, "--form", "03", "--out", str(tmp_path / "x.pdf"), data_dir=data, check=False)
+    assert wrong.returncode == 2 and "từ chối" in wrong.stderr

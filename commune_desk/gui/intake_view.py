@@ -368,7 +368,8 @@ class IntakeView(ttk.Frame):
             if preview:
                 (viewer or preview_pdf)(out)
             elif send:
-                (printer or print_pdf)(out)
+                cfg = desk.config()
+                (printer or print_pdf)(out, (cfg.printer or None) if cfg else None)
             return out
 
         self.app.set_work("Đang in phiếu…")

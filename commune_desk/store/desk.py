@@ -38,6 +38,7 @@ class OfficeConfig:
     lookup_url: str = ""
     upstream_url: str = ""
     paper: str = "a5"
+    printer: str = ""                  # empty: the system's default printer
     sessions: tuple[str, ...] = tuple(f"{a:%H:%M}-{b:%H:%M}" for a, b in DEFAULT_SESSIONS)
     cutoff: str = f"{DEFAULT_CUTOFF:%H:%M}"
     extra: dict = field(default_factory=dict, compare=False)
