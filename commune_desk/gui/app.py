@@ -53,6 +53,7 @@ class DeskApp(tk.Tk):
         self.nav_buttons: dict[str, ttk.Button] = {}
         self.current: str | None = None
         self._status_job = None
+        self.sync_worker = None
         self._build()
         if self.desk.config() is None:
             self.after(50, self._first_run)
@@ -60,6 +61,7 @@ class DeskApp(tk.Tk):
         self.refresh_status()
         # the window is usable now; load the PDF engine in the background so the first slip is quick
         self.after(300, lambda: self.background.run(_warm_up_printing))
+        self.after(1000, self.start_sync)
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -138,6 +140,41 @@ class DeskApp(tk.Tk):
             self.after_cancel(self._status_job)
         self._status_job = self.after(30_000, self.refresh_status)
 
+    # ---- sync ---------------------------------------------------------------------------------
+
+    def start_sync(self, now: bool = False) -> bool:
+        """Run the sync worker when this desk is enrolled; False when it is not."""
+        try:
+            from commune_desk.sync.token import load_token
+            from commune_desk.sync.worker import SyncWorker
+        except ImportError:
+            return False
+        if load_token(self.desk.data_dir) is None:
+            return False
+        if self.sync_worker is None or not self.sync_worker.alive:
+            self.sync_worker = SyncWorker(self.desk).start()
+            self._poll_sync()
+        elif now:
+            self.sync_worker.sync_now()
+        return True
+
+    def _poll_sync(self) -> None:
+        import queue
+        worker = self.sync_worker
+        if worker is None:
+            return
+        try:
+            while True:
+                msg = worker.messages.get_nowait()
+                view = self.screens.get("sync")
+                if view is not None:
+                    view.on_sync_message(msg)
+                if type(msg).__name__ in ("SyncFinished", "ClockWarning"):
+                    self.refresh_status()
+        except queue.Empty:
+            pass
+        self.after(200, self._poll_sync)
+
     def set_work(self, text: str) -> None:
         self.status_work.configure(text=text)
 
@@ -148,6 +185,8 @@ class DeskApp(tk.Tk):
                 self.tk.call("after", "cancel", job)
         except tk.TclError:
             pass
+        if self.sync_worker is not None:
+            self.sync_worker.stop(timeout=2)
         super().destroy()
 
     # ---- errors --------------------------------------------------------------------------------
@@ -175,9 +214,20 @@ def sync_text(desk) -> str:
         from commune_desk.sync.status import sync_status
     except ImportError:
         return "Đồng bộ: chưa cấu hình"
+    from commune_desk.gui.sync_view import age_text
     s = sync_status(desk)
+    if not s.get("enrolled"):
+        return f"Chưa đăng ký máy chủ · Chờ gửi: {s['waiting']}"
     state = "Trực tuyến" if s.get("online") else "Ngoại tuyến"
-    return f"{state} · Chờ gửi: {s.get('waiting', 0)} · Cách ly: {s.get('quarantined', 0)}"
+    last = s.get("last_success_at")
+    parts = [state, f"Đồng bộ lúc {last:%H:%M %d/%m}" if last else "Chưa đồng bộ",
+             f"Chờ gửi: {s['waiting']}"]
+    if s["waiting"]:
+        parts.append(f"cũ nhất {age_text(s.get('oldest_waiting_at'), desk.now())}")
+    parts.append(f"Cách ly: {s['quarantined']}")
+    if s.get("clock_warning"):
+        parts.append("⚠ Đồng hồ lệch")
+    return " · ".join(parts)
 
 
 def _warm_up_printing() -> None:

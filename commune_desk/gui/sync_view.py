@@ -1,0 +1,170 @@
+"""Đồng bộ: what waits to reach the upstream and why, quarantined changes with their reason,
+«Đồng bộ ngay», enrolment with the one-time code. The worker thread does the network; this
+screen only paints the messages it sends (app.on_sync_message)."""
+
+import tkinter as tk
+from datetime import datetime
+from tkinter import ttk
+
+from commune_desk.errors import DeskError
+from commune_desk.gui.widgets import Field
+
+KINDS = {"intake": "Tiếp nhận", "transition": "Chuyển trạng thái", "handoff": "Chuyển giao",
+         "extension": "Gia hạn", "handover": "Trả kết quả", "print": "In phiếu"}
+
+
+def age_text(since: datetime | None, now: datetime) -> str:
+    if since is None:
+        return "—"
+    minutes = int((now - since).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} phút"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} giờ {minutes % 60:02d} phút"
+    return f"{minutes // 1440} ngày"
+
+
+class SyncView(ttk.Frame):
+    def __init__(self, parent, app):
+        super().__init__(parent, padding=(16, 12))
+        self.app = app
+        head = ttk.Frame(self)
+        head.pack(fill="x")
+        ttk.Label(head, text="Đồng bộ với máy chủ cấp trên", style="Title.TLabel").pack(side="left")
+        self.btn_now = ttk.Button(head, text="Đồng bộ ngay", style="Accent.TButton", command=self.sync_now)
+        self.btn_now.pack(side="right")
+
+        card = ttk.Frame(self, style="Panel.TFrame", padding=10)
+        card.pack(fill="x", pady=8)
+        self.summary = ttk.Label(card, text="", style="Panel.TLabel", justify="left")
+        self.summary.pack(anchor="w")
+        self.clock_warning = ttk.Label(card, text="", style="Warn.TLabel")
+        self.clock_warning.pack(anchor="w")
+        self.last_error = ttk.Label(card, text="", style="Error.TLabel", wraplength=900)
+        self.last_error.pack(anchor="w")
+        self.progress = ttk.Progressbar(card, mode="determinate", length=420)
+        self.progress.pack(anchor="w", pady=(6, 0))
+        self.progress_text = ttk.Label(card, text="", style="Muted.TLabel")
+        self.progress_text.pack(anchor="w")
+
+        self.enroll_box = ttk.LabelFrame(self, text="Đăng ký quầy với máy chủ", padding=10)
+        self.server = Field(self.enroll_box, "Địa chỉ máy chủ (ví dụ https://motcua.tinh.gov.vn)", 44)
+        self.code = Field(self.enroll_box, "Mã đăng ký dùng một lần", 20)
+        self.ca_file = Field(self.enroll_box, "Tệp chứng chỉ CA riêng (nếu có)", 30)
+        for f in (self.server, self.code, self.ca_file):
+            f.pack(side="left", padx=4, anchor="n")
+        ttk.Button(self.enroll_box, text="Đăng ký", command=self.enroll).pack(side="left", padx=8)
+
+        lists = ttk.Frame(self)
+        lists.pack(fill="both", expand=True)
+        self.waiting = self._table(lists, "Đang chờ gửi")
+        self.quarantined = self._table(lists, "Bị cách ly (máy chủ từ chối) — chọn rồi bấm «Gửi lại»")
+        ttk.Button(lists, text="Gửi lại mục đã chọn", command=self.requeue).pack(anchor="e", pady=4)
+
+    def _table(self, parent, title):
+        box = ttk.LabelFrame(parent, text=title, padding=6)
+        box.pack(fill="both", expand=True, pady=4)
+        cols = ("seq", "kind", "code", "at", "reason")
+        tree = ttk.Treeview(box, columns=cols, show="headings", height=6)
+        for col, text, width in (("seq", "STT", 60), ("kind", "Thay đổi", 140), ("code", "Mã hồ sơ", 220),
+                                 ("at", "Lúc", 140), ("reason", "Lý do", 420)):
+            tree.heading(col, text=text)
+            tree.column(col, width=width, stretch=(col == "reason"))
+        tree.pack(fill="both", expand=True)
+        return tree
+
+    def on_show(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        from commune_desk.store import outbox
+        from commune_desk.sync.status import sync_status
+        desk = self.app.desk
+
+        def gather():
+            return sync_status(desk), outbox.listing(desk, "pending", 200), outbox.listing(desk, "quarantined", 200)
+
+        self.app.background.run(gather, on_done=self._paint, on_error=self.app.error)
+
+    def _paint(self, result) -> None:
+        status, waiting, quarantined = result
+        now = self.app.desk.now()
+        online = {True: "Trực tuyến", False: "Ngoại tuyến", None: "Chưa kết nối lần nào"}[status.get("online")]
+        last = status.get("last_success_at")
+        lines = [f"Trạng thái: {online}" + (f" · Máy chủ: {status['server']}" if status.get("server") else ""),
+                 f"Lần đồng bộ thành công gần nhất: {last:%H:%M %d/%m/%Y}" if last else
+                 "Chưa đồng bộ thành công lần nào.",
+                 f"Đang chờ gửi: {status['waiting']} (cũ nhất: {age_text(status.get('oldest_waiting_at'), now)})"
+                 f" · Bị cách ly: {status['quarantined']}"]
+        self.summary.configure(text="\n".join(lines))
+        self.clock_warning.configure(text=status.get("clock_warning") or "")
+        self.last_error.configure(text=status.get("last_error") or "")
+        if status.get("enrolled"):
+            self.enroll_box.pack_forget()
+        else:
+            self.enroll_box.pack(fill="x", pady=4, before=self.waiting.master.master)
+        for tree, rows in ((self.waiting, waiting), (self.quarantined, quarantined)):
+            tree.delete(*tree.get_children())
+            for r in rows:
+                at = r["at"] if isinstance(r["at"], datetime) else datetime.fromisoformat(r["at"])
+                tree.insert("", "end", iid=r["uuid"], values=(r["seq"], KINDS.get(r["kind"], r["kind"]),
+                                                              r["code"] or "", f"{at:%H:%M %d/%m/%Y}",
+                                                              r["reason"] or ""))
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        if not self.app.start_sync(now=True):
+            self.last_error.configure(text="Quầy chưa đăng ký với máy chủ cấp trên: nhập địa chỉ và mã đăng ký.")
+
+    def enroll(self) -> None:
+        from commune_desk.sync.engine import enroll
+        desk = self.app.desk
+        server, code, ca = self.server.get().strip(), self.code.get().strip(), self.ca_file.get().strip() or None
+        if not server:
+            self.server.show_error("Hãy nhập địa chỉ máy chủ.")
+            return
+        if not code:
+            self.code.show_error("Hãy nhập mã đăng ký.")
+            return
+        self.server.show_error(None)
+        self.code.show_error(None)
+
+        def done(_):
+            self.app.start_sync(now=True)
+            self.refresh()
+
+        def failed(exc):
+            if isinstance(exc, DeskError):
+                self.code.show_error(exc.message)
+            else:
+                self.app.error(exc)
+
+        self.app.background.run(lambda: enroll(desk, server, code, ca), on_done=done, on_error=failed)
+
+    def requeue(self) -> None:
+        from commune_desk.store import outbox
+        chosen = list(self.quarantined.selection())
+        if chosen:
+            outbox.requeue(self.app.desk, chosen)
+            self.app.start_sync(now=True)
+            self.refresh()
+
+    # ---- messages from the worker (called on the UI thread) ---------------------------------
+
+    def on_sync_message(self, msg) -> None:
+        from commune_desk.sync.worker import ClockWarning, SyncFinished, SyncProgress, SyncStarted
+        if isinstance(msg, SyncStarted):
+            self.progress.configure(value=0)
+            self.progress_text.configure(text="Đang đồng bộ…")
+            self.btn_now.configure(state="disabled")
+        elif isinstance(msg, SyncProgress):
+            self.progress.configure(maximum=max(msg.total, 1), value=msg.done)
+            phase = "Gửi lên" if msg.phase == "push" else "Nhận về"
+            self.progress_text.configure(text=f"{phase}: {msg.done}/{msg.total}")
+        elif isinstance(msg, SyncFinished):
+            self.btn_now.configure(state="normal")
+            self.progress_text.configure(text=msg.error or "Đồng bộ xong.")
+            self.refresh()
+        elif isinstance(msg, ClockWarning):
+            self.clock_warning.configure(text=msg.message)
