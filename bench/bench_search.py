@@ -113,13 +113,18 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def bare_fts(con, query: str, limit: int = 20):
+    """The same SQL as Queries.find, on a bare connection."""
     tokens = fold(query).split()
-    match = " AND ".join(f'"{t}"*' for t in tokens)
-    ids = [r[0] for r in con.execute(
-        "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC LIMIT ?",
-        (match, limit * 3))]
+    want = limit * 3
+    sql = "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC LIMIT ?"
+    match = " AND ".join([f'"{t}"' for t in tokens[:-1]] + [f'"{tokens[-1]}"*'])
+    ids = [r[0] for r in con.execute(sql, (match, want))]
+    if len(ids) < want and len(tokens) > 1:
+        more = [r[0] for r in con.execute(sql, (" AND ".join(f'"{t}"*' for t in tokens), want))]
+        ids = sorted(set(ids).union(more), reverse=True)[:want]
     marks = ",".join("?" * len(ids))
-    return con.execute(f"SELECT * FROM dossier WHERE id IN ({marks}) AND code IS NOT NULL", ids).fetchall()
+    return con.execute(f"SELECT * FROM dossier WHERE code IS NOT NULL AND id IN ({marks}) ORDER BY id DESC LIMIT ?",
+                       (*ids, limit)).fetchall()
 
 
 def main() -> int:
@@ -147,7 +152,7 @@ def main() -> int:
         ("scanned code: desk.find", lambda: desk.find(next(it)),
          lambda: con.execute("SELECT * FROM dossier WHERE code IS NOT NULL AND code = ?", (next(it),)).fetchone(), 2),
     ]
-    for q in ("dat", "nguyen van", "huong", "tran thi lan", "0912"):
+    for q in ("dat", "nguyen van", "huong", "tran thi lan", "0912", "ng", "nguy van"):
         rows.append((f'first page: find("{q}")', lambda q=q: desk.find(q), lambda q=q: bare_fts(con, q), 20))
 
     print(f"{count:,} dossiers in {desk.path} (median of {args.repeat} runs)")

@@ -108,8 +108,8 @@ def standing(desk, d, now: datetime) -> str:
         return status.label
     cal = desk.calendar()
     if now > d.due_at:
-        return f"Quá hạn {span_text(cal, cal.working_time_between(d.due_at, now))} làm việc"
-    return f"Còn {span_text(cal, cal.working_time_between(now, d.due_at))} làm việc"
+        return f"Quá hạn {span_text(cal, cal.working_time_between(d.due_at, now))}"
+    return f"Còn {span_text(cal, cal.working_time_between(now, d.due_at))}"
 
 
 def parse_vn_instant(text: str, calendar) -> datetime:
@@ -125,6 +125,31 @@ def parse_vn_instant(text: str, calendar) -> datetime:
         return datetime(int(year), int(month), int(day), int(hour), int(minute or 0), tzinfo=TZ)
     except ValueError:
         raise InvalidInput(f"Ngày giờ «{text}» không tồn tại.", "until") from None
+
+
+def fit_columns(tree: ttk.Treeview, fixed: dict[str, int], flexible: dict[str, int], minimum: int = 90) -> None:
+    """Fixed columns keep their width; flexible ones share what is left by weight (at least `minimum`
+    each, then the horizontal scrollbar takes over), so nothing is cut off at 1366 px and the key
+    columns stay on screen at 1024 px."""
+    for col, width in fixed.items():
+        tree.column(col, width=width, minwidth=40, stretch=False)
+
+    def fit(event=None):
+        spare = tree.winfo_width() - sum(fixed.values()) - 4
+        total = sum(flexible.values())
+        for col, weight in flexible.items():
+            tree.column(col, width=max(minimum, spare * weight // total), minwidth=40, stretch=False)
+    tree.bind("<Configure>", fit, add="+")
+    fit()
+
+
+def scrolled(parent, tree: ttk.Treeview, row: int = 0) -> None:
+    tree.grid(row=row, column=0, sticky="nsew")
+    ys = ttk.Scrollbar(parent, orient="vertical", command=tree.yview)
+    ys.grid(row=row, column=1, sticky="ns")
+    xs = ttk.Scrollbar(parent, orient="horizontal", command=tree.xview)
+    xs.grid(row=row + 1, column=0, sticky="ew")
+    tree.configure(yscrollcommand=ys.set, xscrollcommand=xs.set)
 
 
 def describe_event(e) -> tuple[str, str, str, str, str]:
@@ -193,16 +218,13 @@ class StoryPanel(ttk.Frame):
         box.columnconfigure(0, weight=1)
         box.rowconfigure(0, weight=1)
         self.events = ttk.Treeview(box, columns=cols, show="headings", height=height, selectmode="browse")
-        for col, text, width, stretch in (("at", "Thời điểm", 120, False), ("what", "Công việc", 210, False),
-                                          ("who", "Người / đơn vị", 220, True), ("result", "Kết quả", 80, False),
-                                          ("detail", "Ghi chú", 240, True)):
+        for col, text in (("at", "Thời điểm"), ("what", "Công việc"), ("who", "Người / đơn vị"),
+                          ("result", "Kết quả"), ("detail", "Ghi chú")):
             self.events.heading(col, text=text, anchor="w")
-            self.events.column(col, width=width, minwidth=60, stretch=stretch, anchor="w")
+            self.events.column(col, anchor="w")
+        fit_columns(self.events, {"at": 125, "what": 215, "result": 80}, {"who": 3, "detail": 2}, minimum=150)
         self.events.tag_configure("late", foreground=theme.ERROR)
-        self.events.grid(row=0, column=0, sticky="nsew")
-        bar = ttk.Scrollbar(box, orient="vertical", command=self.events.yview)
-        bar.grid(row=0, column=1, sticky="ns")
-        self.events.configure(yscrollcommand=bar.set)
+        scrolled(box, self.events)
         self.dossier = None
 
     def show(self, d) -> None:
@@ -269,17 +291,17 @@ class ProcessView(ttk.Frame):
         left = ttk.Frame(self, style="Panel.TFrame", padding=8)
         left.grid(row=1, column=0, rowspan=2, sticky="nsw", padx=(0, 8))
         ttk.Label(left, text="Danh sách hồ sơ", style="Panel.TLabel", font=self.app.fonts["bold"]).pack(anchor="w")
-        self.queue_list = tk.Listbox(left, height=len(QUEUE_ORDER) + 1, width=26, activestyle="none",
+        self.queue_list = tk.Listbox(left, height=len(QUEUE_ORDER) + 1, width=24, activestyle="none",
                                      exportselection=False, font=self.app.fonts["base"], relief="flat",
                                      highlightthickness=1, selectbackground=theme.ACCENT)
         self.queue_list.pack(fill="x", pady=(4, 10))
         self.queue_list.bind("<<ListboxSelect>>", lambda e: self._queue_picked())
         ttk.Label(left, text="Lĩnh vực", style="Panel.TLabel").pack(anchor="w")
-        self.field_filter = ttk.Combobox(left, state="readonly", width=26)
+        self.field_filter = ttk.Combobox(left, state="readonly", width=24)
         self.field_filter.pack(fill="x", pady=(0, 6))
         self.field_filter.bind("<<ComboboxSelected>>", lambda e: self._field_picked())
         ttk.Label(left, text="Thủ tục", style="Panel.TLabel").pack(anchor="w")
-        self.proc_filter = ttk.Combobox(left, state="readonly", width=26)
+        self.proc_filter = ttk.Combobox(left, state="readonly", width=24)
         self.proc_filter.pack(fill="x", pady=(0, 6))
         self.proc_filter.bind("<<ComboboxSelected>>", lambda e: self.refresh())
         ttk.Button(left, text="Làm mới", command=self.refresh).pack(anchor="w", pady=(6, 0))
@@ -296,21 +318,19 @@ class ProcessView(ttk.Frame):
         listbox.rowconfigure(1, weight=1)
         self.list_title = ttk.Label(listbox, text="", style="Panel.TLabel", font=self.app.fonts["bold"])
         self.list_title.grid(row=0, column=0, sticky="w")
-        cols = ("code", "name", "procedure", "due", "left", "assignee")
+        cols = ("code", "due", "left", "name", "procedure", "assignee")
         self.tree = ttk.Treeview(listbox, columns=cols, show="headings", height=7, selectmode="browse")
         self.headings = {"code": "Mã hồ sơ", "name": "Người nộp", "procedure": "Thủ tục", "due": "Hạn trả",
                          "left": "Tình trạng hạn", "assignee": "Đang ở"}
-        for col, width, stretch in (("code", 190, False), ("name", 150, False), ("procedure", 200, True),
-                                    ("due", 120, False), ("left", 160, False), ("assignee", 140, True)):
+        for col in cols:
             self.tree.heading(col, text=self.headings[col], anchor="w",
                               command=(self.toggle_sort if col == "due" else ""))
-            self.tree.column(col, width=width, minwidth=70, stretch=stretch, anchor="w")
+            self.tree.column(col, anchor="w")
+        fit_columns(self.tree, {"code": 205, "due": 125, "left": 155}, {"name": 3, "procedure": 4, "assignee": 3},
+                    minimum=120)
         for key, colour in theme.URGENCY_COLOURS.items():
             self.tree.tag_configure(key, background=colour)
-        self.tree.grid(row=1, column=0, sticky="nsew")
-        bar = ttk.Scrollbar(listbox, orient="vertical", command=self.tree.yview)
-        bar.grid(row=1, column=1, sticky="ns")
-        self.tree.configure(yscrollcommand=bar.set)
+        scrolled(listbox, self.tree, row=1)
         self.tree.bind("<<TreeviewSelect>>", lambda e: self._row_picked())
         self.tree.bind("<Return>", lambda e: self._row_picked())
 
@@ -331,6 +351,9 @@ class ProcessView(ttk.Frame):
         self.btn_print06 = ttk.Button(self.actions, text="In phiếu kiểm soát (mẫu 06)",
                                       command=lambda: self.print_form("06"))
         self.btn_reprint = ttk.Button(self.actions, text="In lại", command=self.reprint)
+        self._shown_actions: list = []
+        self._per_row = 0
+        self.actions.bind("<Configure>", lambda e: self._flow_actions(force=False))
         self.result = ttk.Label(lower, text="", style="Ok.TLabel", padding=(10, 0))
         self.result.grid(row=3, column=0, sticky="w")
 
@@ -442,8 +465,8 @@ class ProcessView(ttk.Frame):
         for d in self.rows:
             tag = desk.urgency(d, now)
             self.tree.insert("", "end", iid=d.code, tags=(tag,) if tag else (),
-                             values=(d.code, d.applicant_name, d.procedure_name, short(d.due_at),
-                                     standing(desk, d, now), d.assignee))
+                             values=(d.code, short(d.due_at), standing(desk, d, now), d.applicant_name,
+                                     d.procedure_name, d.assignee))
         if keep and self.tree.exists(keep):
             self.tree.selection_set(keep)
             self.tree.see(keep)
@@ -522,11 +545,28 @@ class ProcessView(ttk.Frame):
             widgets += [self.btn_print06]
             if self._reprintable():
                 widgets.append(self.btn_reprint)
-        per_row = 5
-        for i, w in enumerate(widgets):
-            w.grid(row=i // per_row, column=i % per_row, sticky="ew", padx=3, pady=2)
+        self._shown_actions = widgets
+        self._flow_actions()
         self.buttons["extend"].configure(state="normal" if self.can_extend() else "disabled")
         self.warning.configure(text=self._extension_warning())
+
+    def _flow_actions(self, force: bool = True) -> None:
+        """As many buttons a row as the width allows (4 at 1366 px, 3 at 1024 px)."""
+        widgets = self._shown_actions
+        width = self.actions.winfo_width()
+        widest = max((w.winfo_reqwidth() for w in self.buttons.values()), default=200) + 6
+        per_row = max(1, min(4, width // widest)) if width > 1 else 4
+        if not force and per_row == self._per_row:
+            return
+        for w in self.actions.winfo_children():
+            w.grid_forget()
+        for c in range(5):
+            self.actions.columnconfigure(c, weight=0, uniform="")
+        for c in range(per_row):
+            self.actions.columnconfigure(c, weight=1, uniform="a")
+        for i, w in enumerate(widgets):
+            w.grid(row=i // per_row, column=i % per_row, sticky="ew", padx=3, pady=2)
+        self._per_row = per_row
 
     def _reprintable(self) -> list[str]:
         d = self.current
@@ -580,6 +620,7 @@ class ProcessView(ttk.Frame):
             self.f_missing.grid(row=row, column=0, columnspan=2, sticky="ew", padx=4)
             row += 1
         self.f_note.grid(row=row, column=0, columnspan=2, sticky="ew", padx=4)
+        self.actions.grid_remove()          # the confirm panel takes the buttons' place
         self.form.grid(row=4, column=0, sticky="ew", padx=10, pady=(2, 6))
         first = {"handoff": self.f_party, "extend": self.f_until, "supplement": self.f_missing}.get(key, self.f_note)
         first.input.focus_set()
@@ -587,6 +628,7 @@ class ProcessView(ttk.Frame):
     def cancel_action(self) -> None:
         self.action = None
         self.form.grid_forget()
+        self.actions.grid()
 
     def confirm_action(self) -> None:
         key, d = self.action, self.current

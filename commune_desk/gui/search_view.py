@@ -6,7 +6,7 @@ from tkinter import ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.gui import theme
-from commune_desk.gui.process_view import StoryPanel, short, standing
+from commune_desk.gui.process_view import StoryPanel, fit_columns, scrolled, short, standing
 from commune_desk.rules.statuses import Status
 
 DEBOUNCE_MS = 150
@@ -53,16 +53,14 @@ class SearchView(ttk.Frame):
         listing.rowconfigure(0, weight=1)
         cols = ("code", "name", "id_number", "phone", "procedure", "status", "due")
         self.tree = ttk.Treeview(listing, columns=cols, show="headings", height=7, selectmode="browse")
-        for col, text, width, stretch in (("code", "Mã hồ sơ", 190, False), ("name", "Người nộp", 160, False),
-                                          ("id_number", "Số định danh", 110, False),
-                                          ("phone", "Điện thoại", 100, False), ("procedure", "Thủ tục", 200, True),
-                                          ("status", "Trạng thái", 160, False), ("due", "Hạn trả / kết quả", 150, False)):
+        for col, text in (("code", "Mã hồ sơ"), ("name", "Người nộp"), ("id_number", "Số định danh"),
+                          ("phone", "Điện thoại"), ("procedure", "Thủ tục"), ("status", "Trạng thái"),
+                          ("due", "Hạn trả / kết quả")):
             self.tree.heading(col, text=text, anchor="w")
-            self.tree.column(col, width=width, minwidth=60, stretch=stretch, anchor="w")
-        self.tree.grid(row=0, column=0, sticky="nsew")
-        bar = ttk.Scrollbar(listing, orient="vertical", command=self.tree.yview)
-        bar.grid(row=0, column=1, sticky="ns")
-        self.tree.configure(yscrollcommand=bar.set)
+            self.tree.column(col, anchor="w")
+        fit_columns(self.tree, {"code": 205, "id_number": 115, "phone": 100, "due": 125},
+                    {"name": 3, "procedure": 3, "status": 3}, minimum=120)
+        scrolled(listing, self.tree)
         self.tree.bind("<Return>", lambda e: self.open_selected())
         self.tree.bind("<Double-1>", lambda e: self.open_selected())
 

@@ -39,18 +39,27 @@ class Queries:
         tokens = _TOKEN.findall(fold(text))
         if not tokens:
             return []
-        # each token is a prefix of a word in name, code, ID or phone
-        match = " AND ".join(f'"{t}"*' for t in tokens)
-        ids = [r[0] for r in self.db.execute_sql(
-            "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (match, limit * 3))]
+        # Each token is a prefix of a word in name, code, ID or phone. Whole words first: FTS5 walks
+        # the doclists of plain terms lazily, newest first, while a prefix term is merged in full (34 ms
+        # for "nguyen"* AND "van"* on a million dossiers against 4 ms for "nguyen" AND "van"*). Only
+        # when whole earlier words cannot fill the page is every word taken as a prefix.
+        want = limit * 3                 # refused / incomplete visits are indexed too but have no code
+        ids = self._match(" AND ".join([f'"{t}"' for t in tokens[:-1]] + [f'"{tokens[-1]}"*']), want)
+        if len(ids) < want and len(tokens) > 1:
+            seen = set(ids)
+            more = self._match(" AND ".join(f'"{t}"*' for t in tokens), want)
+            ids = sorted(seen.union(more), reverse=True)[:want]
         if not ids:
             return []
         # raw SQL: building peewee's 50-column SELECT costs more than running it (bench/bench_search.py)
         marks = ",".join("?" * len(ids))
-        rows = {d.id: d for d in Dossier.raw(
-            f"SELECT * FROM dossier WHERE code IS NOT NULL AND id IN ({marks})", *ids)}
-        return [rows[i] for i in ids if i in rows][:limit]
+        return list(Dossier.raw(f"SELECT * FROM dossier WHERE code IS NOT NULL AND id IN ({marks}) "
+                                "ORDER BY id DESC LIMIT ?", *ids, limit))
+
+    def _match(self, match: str, limit: int) -> list[int]:
+        return [r[0] for r in self.db.execute_sql(
+            "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (match, limit))]
 
     def by_code(self, code: str) -> Dossier | None:
         """The scanner's lookup: one indexed row, kept under 2 ms on a million dossiers."""
