@@ -103,9 +103,18 @@ class SyncView(ttk.Frame):
             self.enroll_box.pack_forget()
         else:
             self.enroll_box.pack(fill="x", pady=4, before=self.waiting.master.master)
+        # why the waiting ones wait: the same reason for all of them, from the last pass
+        if not status.get("enrolled"):
+            waiting_reason = "Quầy chưa đăng ký với máy chủ cấp trên"
+        elif status.get("last_error"):
+            waiting_reason = status["last_error"]
+        else:
+            waiting_reason = "Chờ lượt đồng bộ tiếp theo"
         for tree, rows in ((self.waiting, waiting), (self.quarantined, quarantined)):
             tree.delete(*tree.get_children())
             for r in rows:
+                if tree is self.waiting and not r["reason"]:
+                    r = {**r, "reason": waiting_reason}
                 at = r["at"] if isinstance(r["at"], datetime) else datetime.fromisoformat(r["at"])
                 tree.insert("", "end", iid=r["uuid"], values=(r["seq"], KINDS.get(r["kind"], r["kind"]),
                                                               r["code"] or "", f"{at:%H:%M %d/%m/%Y}",
