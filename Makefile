@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test bench venv clean
+.PHONY: run test bench venv clean docs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ test: venv
 	$(PY) -m pytest -q
 
 bench: venv
-	$(PY) -m bench
+	$(if $(DISPLAY),,xvfb-run -a) $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# screenshots of the window and renders of the forms into docs/ (needs xvfb-run and ImageMagick)
+docs: venv
+	$(PY) docs/make_form_samples.py
+	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots.py
+	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_processing.py
