@@ -79,11 +79,11 @@ class HandoverView(ttk.Frame):
             value = ttk.Label(card, text="", style="Panel.TLabel", justify="left", wraplength=380)
             value.grid(row=i, column=1, sticky="ew", padx=(8, 0), pady=1)
             self.card_values[key] = value
-        self.card_values["code"].configure(font=self.app.fonts["big"], foreground=theme.ACCENT)
+        self.card_values["code"].configure(font=self.app.fonts["bold"], foreground=theme.ACCENT)
         self.card_values["name"].configure(font=self.app.fonts["bold"])
         self.card_values["timeliness"].configure(font=self.app.fonts["bold"])
         card.bind("<Configure>", lambda e: [v.configure(wraplength=max(200, e.width - 150))
-                                            for v in self.card_values.values()])
+                                            for k, v in self.card_values.items() if k != "code"])
 
         # right: who collects, fee, rating
         form = ttk.LabelFrame(self, text="Người nhận kết quả", padding=10)

@@ -65,7 +65,7 @@ QUEUE_INDEX = {name: i for i, name in enumerate(
     ["overdue", "due_today", "due_tomorrow", "new", "processing", "supplement", "financial", "resolved", "closed"])}
 
 
-def test_handoff_supplement_restart_resolve_and_story(app, desk, clock, tmp_path):
+def test_whole_life_handoff_supplement_restart_resolve_handover_and_story(app, desk, clock, tmp_path):
     d = accept(desk)                                   # Mon 23/11 09:32, due Fri 27/11 09:32
     view = process(app)
     view.select_queue("new")
@@ -126,10 +126,28 @@ def test_handoff_supplement_restart_resolve_and_story(app, desk, clock, tmp_path
     assert rows[2][4] == "Giấy xác nhận cư trú (Đã hết hạn)"
     assert [a for a in view.allowed()] == []                   # only the handover remains, on its own screen
 
+    # the citizen comes back: the slip is scanned at Trả kết quả
+    from tests.gui.test_handover_view import scan
+    clock.set("2026-12-04 15:30")
+    app.show("handover")
+    pump(app)
+    counter = app.screens["handover"]
+    scan(counter, d.code)
+    assert counter.card_text()["timeliness"] == "Trước hạn"
+    counter.f_recipient_id.input.insert(0, "001090012345")
+    counter.btn_hand.invoke()
+    assert Status(desk.dossier(d.code).status) == Status.RETURNED
+    view = process(app)
+    view.open(d.code)
+    last = view.story.rows()[-1]
+    assert last[:2] == ("15:30 04/12/2026", "Trả kết quả") and last[3] == "Trước hạn"
+    assert last[4] == "Người nhận: Nguyễn Văn Đạt"
+
     # form 06: the control sheet lists the hand-off with its timeliness
     view.btn_print06.invoke()
     wait_background(app)
     sheet = pdf_text(app.printed[-1])
+    assert app.printed[-1].name.endswith("-06.pdf")
     assert "Phạm Văn Minh" in sheet and "Trước hạn" in sheet
 
 
