@@ -47,9 +47,13 @@ def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, ma
     def _open():
         db.connect(reuse_if_open=True)
 
+    pooled = hasattr(db, "close_all")
+
     @app.teardown_request
     def _close(exc):
-        if not db.is_closed():
+        # a pooled (PostgreSQL) connection goes back to the pool; a SQLite connection stays
+        # open in its worker thread, reused by the next request (opening one costs more)
+        if pooled and not db.is_closed():
             db.close()
 
     @app.errorhandler(Exception)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from functools import lru_cache
 
 from peewee import IntegrityError
 
@@ -29,11 +30,47 @@ def now() -> datetime:
     return datetime.now(TZ)
 
 
-def change_digest(change: dict) -> str:
+def canonical(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def change_digest(change: dict, data_json: str | None = None) -> str:
     """What makes two changes with one uuid the same change."""
-    core = {k: change.get(k) for k in ("uuid", "kind", "at", "actor", "data")}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True,
-                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+    data_json = canonical(change.get("data")) if data_json is None else data_json
+    head = canonical([change.get("uuid"), change.get("kind"), change.get("at"), change.get("actor", "")])
+    return hashlib.sha256((head + data_json).encode("utf-8")).hexdigest()
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(TZ).isoformat(timespec="microseconds")
+
+
+def _bulk_insert(table: str, columns: tuple, rows: list) -> None:
+    """executemany without building a peewee expression per row (the hot path of a push)."""
+    if not rows:
+        return
+    db = database.obj
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cursor = db.cursor()
+    if district_db.is_postgres(db):
+        from psycopg2.extras import execute_values
+        execute_values(cursor, f'INSERT INTO "{table}" ({cols}) VALUES %s', rows, page_size=500)
+    else:
+        cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})', rows)
+
+
+def _bulk_update_dossiers(rows: list) -> None:
+    if not rows:
+        return
+    db = database.obj
+    ph = "%s" if district_db.is_postgres(db) else "?"
+    sql = (f'UPDATE "dossier" SET "code" = {ph}, "status" = {ph}, "received_at" = {ph}, "due_at" = {ph}, '
+           f'"snapshot" = {ph}, "snapshot_at" = {ph}, "updated_at" = {ph} WHERE "id" = {ph}')
+    db.cursor().executemany(sql, rows)
 
 
 def _check_snapshot(snap, commune: Commune) -> str | None:
@@ -56,20 +93,28 @@ def _check_snapshot(snap, commune: Commune) -> str | None:
             return f"Trường thời gian «{key}» của hồ sơ không hợp lệ."
     code = snap.get("code")
     if code is not None:
-        try:
-            parsed = parse_code(code)
-        except DeskError as exc:
-            return exc.message
-        if str(parsed) != code:
-            return f"Mã hồ sơ «{code}» không ở dạng chuẩn."
-        if parsed.agency_code != commune.agency_code:
+        agency, reason = _code_agency(code) if isinstance(code, str) else (None, "Mã hồ sơ không hợp lệ.")
+        if reason:
+            return reason
+        if agency != commune.agency_code:
             return f"Mã hồ sơ «{code}» không thuộc cơ quan «{commune.agency_code}»."
     elif snap.get("outcome") == "accepted":
         return "Hồ sơ đã tiếp nhận nhưng không có mã hồ sơ."
     return None
 
 
-def check_change(change, commune: Commune) -> str | None:
+@lru_cache(maxsize=65536)
+def _code_agency(code: str) -> tuple[str | None, str | None]:
+    try:
+        parsed = parse_code(code)
+    except DeskError as exc:
+        return None, exc.message
+    if str(parsed) != code:
+        return None, f"Mã hồ sơ «{code}» không ở dạng chuẩn."
+    return parsed.agency_code, None
+
+
+def check_change(change, commune: Commune, data_json: str = "") -> str | None:
     """None if the change may be stored; otherwise the Vietnamese reason it is rejected."""
     if not isinstance(change, dict):
         return "Thay đổi không đúng định dạng."
@@ -86,7 +131,7 @@ def check_change(change, commune: Commune) -> str | None:
     data = change.get("data")
     if not isinstance(data, dict):
         return "Dữ liệu của sự kiện không đúng định dạng."
-    if len(p.dumps(data)) > MAX_CHANGE_BYTES:
+    if len(data_json.encode("utf-8")) > MAX_CHANGE_BYTES:
         return "Dữ liệu của sự kiện quá lớn."
     if "dossier" in data:
         reason = _check_snapshot(data["dossier"], commune)
@@ -126,16 +171,20 @@ def record_clock(device: Device, offset_s: float, at: datetime) -> None:
 
 def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     received = now()
+    received_iso = _iso(received)
     acks: dict[str, tuple[str, str]] = {}
     valid = []
+    data_json = {}
     for change in changes:
         uid = change.get("uuid") if isinstance(change, dict) else None
         if not p.is_uuid(uid):
             continue          # cannot be acknowledged; the desk keeps it and will resend
-        reason = check_change(change, commune)
+        text = canonical(change.get("data")) if isinstance(change.get("data"), dict) else ""
+        reason = check_change(change, commune, text)
         if reason:
             acks[uid] = (p.REJECTED, reason)
         else:
+            data_json[uid] = text
             valid.append(change)
     uuids = [c["uuid"] for c in valid]
     known = {}
@@ -155,7 +204,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     new_changes, new_dossiers, touched = [], {}, {}
     for change in sorted(valid, key=lambda c: c["seq"]):
         uid = change["uuid"]
-        digest = change_digest(change)
+        digest = change_digest(change, data_json[uid])
         if uid in known:
             acks[uid] = ((p.DUPLICATE, "") if known[uid] == digest else
                          (p.CONFLICT, "Máy chủ đã có một thay đổi cùng mã định danh nhưng nội dung khác."))
@@ -190,19 +239,18 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
                 if snap["uuid"] not in new_dossiers:
                     touched[snap["uuid"]] = row
         known[uid] = digest
-        new_changes.append({
-            "uuid": uid, "commune": commune.id, "device": device.id, "desk": device.desk,
-            "local_seq": change["seq"], "kind": change["kind"], "at": at,
-            "actor": change.get("actor", ""), "dossier_uuid": (snap or {}).get("uuid") or change.get("dossier_uuid"),
-            "digest": digest, "data": change["data"], "received_at": received})
+        new_changes.append((
+            uid, commune.id, device.id, device.desk, change["seq"], change["kind"], _iso(at),
+            change.get("actor", ""), (snap or {}).get("uuid") or change.get("dossier_uuid"),
+            digest, data_json[uid], received_iso))
         acks[uid] = (p.ACCEPTED, "")
-    for i in range(0, len(new_changes), 200):
-        Change.insert_many(new_changes[i:i + 200]).execute()
-    rows = [_dossier_fields(r) for r in new_dossiers.values()]
-    for i in range(0, len(rows), 200):
-        Dossier.insert_many(rows[i:i + 200]).execute()
-    for row in touched.values():
-        Dossier.update(_dossier_fields(row)).where(Dossier.id == row.id).execute()
+    _bulk_insert("change", CHANGE_COLUMNS, new_changes)
+    _bulk_insert("dossier", DOSSIER_COLUMNS, [
+        (r.uuid, r.code, commune.id, r.status, _iso(r.received_at), _iso(r.due_at), canonical(r.snapshot),
+         _iso(r.snapshot_at), received_iso) for r in new_dossiers.values()])
+    _bulk_update_dossiers([
+        (r.code, r.status, _iso(r.received_at), _iso(r.due_at), canonical(r.snapshot), _iso(r.snapshot_at),
+         received_iso, r.id) for r in touched.values()])
     return acks
 
 
@@ -216,7 +264,7 @@ def _apply_snapshot(row: Dossier, snap: dict, at: datetime, received: datetime) 
     row.updated_at = received
 
 
-def _dossier_fields(row: Dossier) -> dict:
-    return {"uuid": row.uuid, "code": row.code, "commune": row.commune_id, "status": row.status,
-            "received_at": row.received_at, "due_at": row.due_at, "snapshot": row.snapshot,
-            "snapshot_at": row.snapshot_at, "updated_at": row.updated_at}
+CHANGE_COLUMNS = ("uuid", "commune_id", "device_id", "desk", "local_seq", "kind", "at", "actor",
+                  "dossier_uuid", "digest", "data", "received_at")
+DOSSIER_COLUMNS = ("uuid", "code", "commune_id", "status", "received_at", "due_at", "snapshot",
+                   "snapshot_at", "updated_at")

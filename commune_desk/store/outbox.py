@@ -46,6 +46,20 @@ def pending(desk, after_seq: int = 0, limit: int = 100) -> list[Event]:
                     .order_by(Event.seq).limit(limit))
 
 
+def pending_changes(desk, after_seq: int = 0, limit: int = 100) -> list[dict]:
+    """The next pending events, already in the shape a push carries (see sync.protocol)."""
+    with desk.using():
+        rows = (Event.select(Event.uuid, Event.seq, Event.kind, Event.at, Event.actor, Event.data,
+                             Dossier.uuid.alias("dossier_uuid"))
+                .join(Dossier, JOIN.LEFT_OUTER, on=(Event.dossier == Dossier.id))
+                .where(Event.sync_state == PENDING, Event.seq > after_seq)
+                .order_by(Event.seq).limit(limit).tuples())
+        return [{"uuid": u, "seq": seq, "kind": kind, "at": at.isoformat(timespec="seconds"), "actor": actor,
+                 "dossier_uuid": (data.get("dossier") or {}).get("uuid") if isinstance(data, dict)
+                 and isinstance(data.get("dossier"), dict) else d_uuid, "data": data}
+                for u, seq, kind, at, actor, data, d_uuid in rows]
+
+
 def counts(desk) -> dict:
     with desk.using():
         waiting = Event.select().where(Event.sync_state == PENDING).count()

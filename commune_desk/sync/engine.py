@@ -68,13 +68,6 @@ def _server_and_token(desk, opts: Options) -> tuple[str, dict, dict]:
     return server, record, settings
 
 
-def _to_change(e) -> dict:
-    snap = e.data.get("dossier") if isinstance(e.data, dict) else None
-    dossier_uuid = snap.get("uuid") if isinstance(snap, dict) else (e.dossier.uuid if e.dossier_id else None)
-    return {"uuid": e.uuid, "seq": e.seq, "kind": e.kind, "at": e.at.isoformat(timespec="seconds"),
-            "actor": e.actor, "dossier_uuid": dossier_uuid, "data": e.data}
-
-
 def run_pass(desk, opts: Options | None = None) -> PassResult:
     """Push, then pull. Raises NotEnrolled / Unauthorized / ProtocolMismatch; a network failure
     after the retries is reported in result.error (and the sync settings), not raised."""
@@ -116,12 +109,12 @@ def _push_all(desk, transport: Transport, opts: Options, result: PassResult) -> 
     after = 0
     done = 0
     while True:
-        events = outbox.pending(desk, after_seq=after, limit=opts.batch_size)
-        if not events:
+        changes = outbox.pending_changes(desk, after_seq=after, limit=opts.batch_size)
+        if not changes:
             break
-        after = events[-1].seq
-        _push_batch(desk, transport, opts, [_to_change(e) for e in events], result)
-        done += len(events)
+        after = changes[-1]["seq"]
+        _push_batch(desk, transport, opts, changes, result)
+        done += len(changes)
         if opts.progress:
             opts.progress("push", done, max(total, done))
 

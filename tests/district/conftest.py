@@ -57,6 +57,7 @@ def browser():
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(driver_path), options=opts)
     driver.set_page_load_timeout(20)
+    driver.implicitly_wait(5)          # a click that submits a form returns before the next page
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)

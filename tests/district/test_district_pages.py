@@ -1,6 +1,7 @@
 """The district's pages in headless Chromium: the public lookup and the staff dashboard."""
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from commune_desk.rules.intake import IntakeForm
 from commune_desk.rules.statuses import Status
@@ -70,9 +71,11 @@ def test_staff_dashboard_shows_every_communes_figures_and_the_overdue_list(serve
         browser.find_element(By.ID, "password").send_keys("sai-mật-khẩu")
         browser.find_element(By.ID, "dang-nhap").click()
         assert browser.find_element(By.ID, "loi").text == "Sai tên đăng nhập hoặc mật khẩu."
+        browser.find_element(By.ID, "username").clear()
         browser.find_element(By.ID, "username").send_keys("tonghop")
         browser.find_element(By.ID, "password").send_keys("mật-khẩu-đủ-dài")
         browser.find_element(By.ID, "dang-nhap").click()
+        WebDriverWait(browser, 10).until(lambda b: "/quan-ly" in b.current_url)
         browser.get(server.url + "/quan-ly?tu=2026-11-01&den=2026-11-30")
 
         def cells(agency):
@@ -88,6 +91,7 @@ def test_staff_dashboard_shows_every_communes_figures_and_the_overdue_list(serve
         overdue = {e.text for e in browser.find_elements(By.CSS_SELECTOR, "#qua-han td.code")}
         assert {late[1].code, late[2].code} <= overdue and late[0].code not in overdue
         browser.find_element(By.ID, "dang-xuat").click()
+        WebDriverWait(browser, 10).until(lambda b: "/dang-nhap" in b.current_url)
         browser.get(server.url + "/quan-ly")
         assert browser.current_url.endswith("/dang-nhap")
     finally:
