@@ -34,15 +34,15 @@ EXTEND_FROM = (Status.ACCEPTED, Status.PROCESSING, Status.FINANCIAL)
 ACTIONS = [
     ("handoff", "Chuyển giao…", None, None),
     ("processing", "Tiếp tục xử lý…", Status.PROCESSING, None),
-    ("supplement", "Yêu cầu bổ sung (mẫu 02)…", Status.SUPPLEMENT, "02"),
+    ("supplement", "Yêu cầu bổ sung (02)…", Status.SUPPLEMENT, "02"),
     ("financial", "Nghĩa vụ tài chính…", Status.FINANCIAL, None),
     ("resolved", "Đã xử lý xong…", Status.RESOLVED, None),
-    ("extend", "Xin lỗi, gia hạn (mẫu 04)…", None, "04"),
-    ("stopped", "Dừng xử lý (mẫu 05)…", Status.STOPPED, "05"),
+    ("extend", "Xin lỗi, gia hạn (04)…", None, "04"),
+    ("stopped", "Dừng xử lý (05)…", Status.STOPPED, "05"),
     ("withdrawn", "Công dân rút hồ sơ…", Status.WITHDRAWN, None),
 ]
 PROCESSING_LABELS = {Status.ACCEPTED: "Bắt đầu xử lý…", Status.SUPPLEMENT: "Đã nhận đủ bổ sung…",
-                     Status.FINANCIAL: "Đã thực hiện nghĩa vụ tài chính…"}
+                     Status.FINANCIAL: "Đã nộp nghĩa vụ tài chính…"}
 FORM_TITLES = {
     "handoff": "Chuyển giao hồ sơ (một dòng của phiếu kiểm soát, mẫu 06)",
     "processing": "Tiếp tục xử lý",
@@ -348,7 +348,7 @@ class ProcessView(ttk.Frame):
         self.buttons: dict[str, ttk.Button] = {}
         for key, text, _target, _form in ACTIONS:
             self.buttons[key] = ttk.Button(self.actions, text=text, command=lambda k=key: self.start_action(k))
-        self.btn_print06 = ttk.Button(self.actions, text="In phiếu kiểm soát (mẫu 06)",
+        self.btn_print06 = ttk.Button(self.actions, text="In phiếu kiểm soát (06)",
                                       command=lambda: self.print_form("06"))
         self.btn_reprint = ttk.Button(self.actions, text="In lại", command=self.reprint)
         self._shown_actions: list = []
@@ -554,7 +554,7 @@ class ProcessView(ttk.Frame):
         """As many buttons a row as the width allows (4 at 1366 px, 3 at 1024 px)."""
         widgets = self._shown_actions
         width = self.actions.winfo_width()
-        widest = max((w.winfo_reqwidth() for w in self.buttons.values()), default=200) + 6
+        widest = max((w.winfo_reqwidth() for w in self._shown_actions), default=200) + 6
         per_row = max(1, min(4, width // widest)) if width > 1 else 4
         if not force and per_row == self._per_row:
             return

@@ -50,8 +50,7 @@ def test_queues_colour_sort_and_filter(app, desk, clock):
     assert app.status_alert.cget("text") == "Quá hạn: 1 · Đến hạn hôm nay: 1"
     view.select_queue("new")
     assert view.listed_codes() == [late.code, later.code, soon.code]          # earliest due first
-    view.tree.heading("due", "command")                                        # the heading is clickable
-    app.tk.call(view.tree.heading("due", "command"))
+    app.tk.call(view.tree.heading("due", "command"))                          # click on «Hạn trả»
     assert view.listed_codes() == [soon.code, later.code, late.code]
     assert view.tree.heading("due", "text").endswith("▼")
     view.set_filter(field=desk.procedure("CT-GD").field)
