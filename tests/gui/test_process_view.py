@@ -226,3 +226,25 @@ def test_extension_after_due_is_not_offered(app, desk, clock, messages):
     view.btn_confirm.invoke()
     assert "trước hạn" in messages[-1][2]
     assert not desk.dossier(d.code).extended
+
+
+def test_financial_obligation_then_resolved_by_keyboard(app, desk, clock):
+    d = accept(desk)
+    view = process(app)
+    view.open(d.code)
+    view.buttons["financial"].invoke()
+    view.update()
+    assert view.focus_get() is view.f_note.input
+    view.f_note.input.insert("1.0", "Nộp lệ phí 100.000 đồng tại Kho bạc")
+    view.f_note.input.event_generate("<Control-Return>")             # Ctrl+Enter confirms
+    view.update()
+    assert Status(desk.dossier(d.code).status) == Status.FINANCIAL
+    assert view.queue_name == "financial" and view.listed_codes() == [d.code]
+    assert view.buttons["processing"].cget("text") == "Đã nộp nghĩa vụ tài chính…"
+    assert shown(view, "resolved") and not shown(view, "supplement")
+    view.buttons["resolved"].invoke()
+    view.f_note.input.event_generate("<Escape>")                     # Esc cancels: nothing written
+    view.update()
+    assert view.action is None and Status(desk.dossier(d.code).status) == Status.FINANCIAL
+    act(view, "resolved")
+    assert Status(desk.dossier(d.code).status) == Status.RESOLVED
