@@ -289,40 +289,141 @@ def netem_client(data_dir: str, url: str, log_path: str) -> None:
     print(json.dumps({**result.to_dict(), "elapsed_s": time.perf_counter() - t0}))
 
 
-def bench_bad_link(workdir: Path, n: int = 60) -> list[tuple]:
+class SlowLink:
+    """User-space stand-in for tc netem when the kernel has no sch_netem: a loopback TCP proxy
+    that delays every segment by half the RTT, paces each direction at the link rate and stalls
+    a lost segment for a retransmission timeout. `cut()` drops every connection and refuses new
+    ones for a while."""
+
+    SEGMENT = 1460
+
+    def __init__(self, upstream_port: int, rtt_s=0.3, rate_bps=64_000, loss=0.02, rto_s=1.0, seed=3):
+        import socket
+        self.upstream_port, self.half_rtt, self.rate, self.loss, self.rto = upstream_port, rtt_s / 2, rate_bps, loss, rto_s
+        self.rng = random.Random(seed)
+        self.down_until = 0.0
+        self.conns = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def cut(self, seconds: float) -> None:
+        self.down_until = time.monotonic() + seconds
+        for c in list(self.conns):
+            with __import__("contextlib").suppress(OSError):
+                c.close()
+
+    def _accept(self):
+        import socket
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            if time.monotonic() < self.down_until:
+                client.close()
+                continue
+            try:
+                up = socket.create_connection(("127.0.0.1", self.upstream_port))
+            except OSError:
+                client.close()
+                continue
+            self.conns += [client, up]
+            for a, b in ((client, up), (up, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src, dst):
+        import queue as q
+        pending = q.Queue()
+
+        def sender():
+            while True:
+                due, data = pending.get()
+                if data is None:
+                    break
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                try:
+                    dst.sendall(data)
+                except OSError:
+                    break
+            with __import__("contextlib").suppress(OSError):
+                dst.shutdown(2)
+        threading.Thread(target=sender, daemon=True).start()
+        line_free = time.monotonic()
+        while True:
+            try:
+                data = src.recv(self.SEGMENT)
+            except OSError:
+                data = b""
+            if not data:
+                pending.put((0, None))
+                return
+            now = time.monotonic()
+            line_free = max(line_free, now) + len(data) * 8 / self.rate
+            extra = self.rto if self.rng.random() < self.loss else 0.0
+            pending.put((line_free + self.half_rtt + extra, data))
+
+
+def _netem_available() -> bool:
     if os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("tc"):
-        return [("bad link", "skipped: needs root, iproute2 and tc (netem)")]
+        return False
     subprocess.run(["ip", "netns", "del", NETNS], stderr=subprocess.DEVNULL)
-    subprocess.run(["ip", "netns", "add", NETNS], check=True)
+    if subprocess.run(["ip", "netns", "add", NETNS]).returncode != 0:
+        return False
+    _ns("ip", "link", "set", "lo", "up")
+    ok = _ns("tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit", "loss", "2%",
+             check=False, stderr=subprocess.DEVNULL).returncode == 0
+    if ok:
+        _ns("tc", "qdisc", "del", "dev", "lo", "root")
+    else:
+        subprocess.run(["ip", "netns", "del", NETNS], stderr=subprocess.DEVNULL)
+    return ok
+
+
+def bench_bad_link(workdir: Path, n: int = 60) -> list[tuple]:
+    netem = _netem_available()
     server = None
     try:
-        _ns("ip", "link", "set", "lo", "up")
-        port = 18750
+        port = harness.free_port()
         db = workdir / "link-server" / "district.sqlite3"
         db.parent.mkdir(parents=True)
-        url = f"http://127.0.0.1:{port}"
         desk = harness.make_desk(workdir / "link-desk", 1)
         seed_desk(desk, n)
         desk.close()
         admin = harness.Server(f"sqlite:///{db}", db.parent)
         code = admin.add_commune()
-        server = subprocess.Popen(["ip", "netns", "exec", NETNS, sys.executable, "-m", "commune_desk.district.cli",
-                                   "--db", f"sqlite:///{db}", "serve", "--port", str(port)],
+        prefix = ["ip", "netns", "exec", NETNS] if netem else []
+        server = subprocess.Popen(prefix + [sys.executable, "-m", "commune_desk.district.cli",
+                                            "--db", f"sqlite:///{db}", "serve", "--port", str(port)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        direct = f"http://127.0.0.1:{port}"
         for _ in range(100):
-            if _ns(sys.executable, "-c", f"import requests; requests.get('{url}/api/v1/health', timeout=1)",
-                   check=False, stderr=subprocess.DEVNULL).returncode == 0:
+            probe = subprocess.run(prefix + [sys.executable, "-c",
+                                             f"import requests; requests.get('{direct}/api/v1/health', timeout=1)"],
+                                   stderr=subprocess.DEVNULL)
+            if probe.returncode == 0:
                 break
             time.sleep(0.2)
-        _ns(sys.executable, "-m", "commune_desk.cli", "enroll", "--data-dir", workdir / "link-desk",
-            "--server", url, "--code", code, stdout=subprocess.DEVNULL)
-        # 300 ms RTT: 150 ms each way (both directions cross lo); 64 kbit/s; 2 % loss
-        _ns("tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit", "loss", "2%")
+        subprocess.run(prefix + [sys.executable, "-m", "commune_desk.cli", "enroll", "--data-dir",
+                                 str(workdir / "link-desk"), "--server", direct, "--code", code],
+                       check=True, stdout=subprocess.DEVNULL)
+        if netem:
+            # 300 ms RTT: 150 ms each way (both directions cross lo); 64 kbit/s; 2 % loss
+            _ns("tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit", "loss", "2%")
+            url, link = direct, None
+        else:
+            link = SlowLink(port)
+            url = f"http://127.0.0.1:{link.port}"
         log_path = workdir / "link-log.jsonl"
         t0 = time.perf_counter()
-        client = subprocess.Popen(["ip", "netns", "exec", NETNS, sys.executable, "-c",
-                                   "import sys; sys.path.insert(0, sys.argv[1]); from bench.bench_sync import netem_client; "
-                                   "netem_client(*sys.argv[2:])", ROOT, workdir / "link-desk", url, log_path],
+        client = subprocess.Popen(prefix + [sys.executable, "-c",
+                                            "import sys; sys.path.insert(0, sys.argv[1]); "
+                                            "from bench.bench_sync import netem_client; netem_client(*sys.argv[2:])",
+                                            str(ROOT), str(workdir / "link-desk"), url, str(log_path)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         total = n * 2
         cut_at = None
@@ -330,12 +431,15 @@ def bench_bad_link(workdir: Path, n: int = 60) -> list[tuple]:
             done = admin.query("SELECT count(*) FROM change")[0][0]
             if cut_at is None and done >= total // 2:
                 cut_at = time.perf_counter() - t0
-                _ns("tc", "qdisc", "change", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit",
-                    "loss", "100%")
-                time.sleep(8)           # the link is down for 8 s
-                _ns("tc", "qdisc", "change", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit",
-                    "loss", "2%")
-            time.sleep(0.2)
+                if netem:
+                    _ns("tc", "qdisc", "change", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit",
+                        "loss", "100%")
+                    time.sleep(8)
+                    _ns("tc", "qdisc", "change", "dev", "lo", "root", "netem", "delay", "150ms", "rate", "64kbit",
+                        "loss", "2%")
+                else:
+                    link.cut(8)
+            time.sleep(0.1)
         out, err = client.communicate()
         elapsed = time.perf_counter() - t0
         result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"error": err[-300:]}
@@ -350,14 +454,17 @@ def bench_bad_link(workdir: Path, n: int = 60) -> list[tuple]:
                     resent_after_ack += 1
         stored = admin.query("SELECT count(*) FROM change")[0][0]
         distinct = admin.query("SELECT count(DISTINCT uuid) FROM change")[0][0]
+        how = ("tc netem in a network namespace" if netem else
+               "user-space link emulator (this kernel has no sch_netem)")
         return [
-            ("link", "64 kbit/s, 300 ms RTT, 2 % loss (tc netem in netns), batches of 10"),
-            ("dossiers / changes", f"{n} / {total}"),
+            ("link", f"64 kbit/s, 300 ms RTT, 2 % loss: {how}"),
+            ("dossiers / changes / batch size", f"{n} / {total} / 10"),
             ("time to sync, with an 8 s cut", f"{elapsed:.1f} s (cut at {cut_at or 0:.1f} s)"),
             ("result", f"accepted {result.get('accepted')}, duplicates {result.get('duplicates')}, "
                        f"waiting {result.get('waiting')}, error {result.get('error')}"),
-            ("requests sent", f"{result.get('requests')}"),
-            ("changes sent more than once", f"{sum(1 for c in sent_counts.values() if c > 1)} (unacknowledged when cut)"),
+            ("requests / bytes on the wire", f"{result.get('requests')} / "
+                                             f"{(result.get('bytes_sent') or 0) + (result.get('bytes_received') or 0):,} B"),
+            ("changes sent more than once", f"{sum(1 for c in sent_counts.values() if c > 1)} (unacknowledged at the cut)"),
             ("acknowledged changes resent", f"{resent_after_ack}"),
             ("server rows / distinct", f"{stored} / {distinct}"),
         ]
@@ -365,7 +472,8 @@ def bench_bad_link(workdir: Path, n: int = 60) -> list[tuple]:
         if server is not None:
             server.kill()
             server.wait(10)
-        subprocess.run(["ip", "netns", "del", NETNS], stderr=subprocess.DEVNULL)
+        if netem:
+            subprocess.run(["ip", "netns", "del", NETNS], stderr=subprocess.DEVNULL)
 
 
 def main(argv=None) -> None:
