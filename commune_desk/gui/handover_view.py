@@ -13,7 +13,7 @@ from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import theme
 from commune_desk.gui.process_view import short
-from commune_desk.gui.widgets import Field, enter_moves_on
+from commune_desk.gui.widgets import Field
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.timeliness import judge
 from commune_desk.store.processing import RATINGS, handover_timeliness
@@ -128,7 +128,9 @@ class HandoverView(ttk.Frame):
         self.btn_hand.grid(row=0, column=1, sticky="e")
         self.inputs = [self.f_recipient_id, self.f_proxy_name, self.f_proxy_id, self.f_proxy_paper,
                        self.f_post_tracking, self.f_fee, self.f_receipt]
-        enter_moves_on([f.input for f in self.inputs])
+        for f in self.inputs:
+            f.input.bind("<Return>", lambda e, f=f: self._enter_in_field(f))
+            f.input.bind("<KP_Enter>", lambda e, f=f: self._enter_in_field(f))
         self._who_changed()
 
         top = self.winfo_toplevel()
@@ -223,6 +225,18 @@ class HandoverView(ttk.Frame):
             self.btn_hand.configure(state="normal")
             first = self.f_post_tracking if d.return_by == "post" else self.f_recipient_id
             first.input.focus_set()
+
+    def _enter_in_field(self, field: Field) -> str:
+        """Enter moves on, like Tab; but a slip scanned while the cursor sits in a field (the clerk
+        went straight to the next citizen) is taken as a new scan, not as an ID number."""
+        text = field.get().strip().upper()
+        if _CODE_IN_TEXT.fullmatch(text) or (text.startswith("HTTP") and _CODE_IN_TEXT.search(text)):
+            field.set("")
+            self.code_var.set(text if _CODE_IN_TEXT.fullmatch(text) else _CODE_IN_TEXT.search(text).group(0))
+            self.lookup()
+        else:
+            field.input.tk_focusNext().focus_set()
+        return "break"
 
     def _rescan(self) -> None:
         self.scan_entry.focus_set()

@@ -272,7 +272,7 @@ class ProcessView(ttk.Frame):
         self.rows: list = []
         self.current = None
         self.action: str | None = None
-        self.fields_by_name: dict[str, str] = {}
+        self._shown_once = False
         self._build()
         self._bind_keys()
 
@@ -390,6 +390,11 @@ class ProcessView(ttk.Frame):
 
     def on_show(self) -> None:
         self._load_filters()
+        if not self._shown_once:
+            # open on the most urgent list that has work in it
+            self._shown_once = True
+            now = self.desk.now()
+            self.queue_name = next((q for q in QUEUE_ORDER[:5] if self.desk.queue(q, now)), "overdue")
         self.refresh()
         self.tree.focus_set()
 

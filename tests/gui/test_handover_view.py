@@ -93,6 +93,23 @@ def test_unknown_and_unresolved_codes_get_clear_messages(app, desk, clock):
     assert Status(desk.dossier(d.code).status) == Status.ACCEPTED
 
 
+def test_next_slip_scanned_into_a_field_is_taken_as_a_scan(app, desk, clock):
+    a, b = resolved(desk, clock), resolved(desk, clock, name="Lê Thị Hoa", id_number="001190054321")
+    view = handover(app)
+    scan(view, a.code)
+    assert view.focus_get() is view.f_recipient_id.input
+    for ch in b.code:                                   # the scanner types wherever the cursor is
+        view.f_recipient_id.input.event_generate("<KeyPress>", keysym=KEYSYMS.get(ch, ch), when="tail")
+    view.f_recipient_id.input.event_generate("<Return>", when="tail")
+    view.update()
+    assert view.card_text()["name"] == "Lê Thị Hoa" and view.f_recipient_id.get() == ""
+    assert Status(desk.dossier(a.code).status) == Status.RESOLVED
+    view.f_recipient_id.input.insert(0, "001190054321")
+    view.f_recipient_id.input.event_generate("<Return>")  # an ID number just moves on
+    view.update()
+    assert view.card_text()["name"] == "Lê Thị Hoa" and view.f_recipient_id.get() == "001190054321"
+
+
 def test_qr_lookup_address_is_read_as_its_code(app, desk, clock):
     d = resolved(desk, clock)
     view = handover(app)

@@ -67,7 +67,7 @@ QUEUE_INDEX = {name: i for i, name in enumerate(
 def test_whole_life_handoff_supplement_restart_resolve_handover_and_story(app, desk, clock, tmp_path):
     d = accept(desk)                                   # Mon 23/11 09:32, due Fri 27/11 09:32
     view = process(app)
-    view.select_queue("new")
+    assert view.queue_name == "new" and view.listed_codes() == [d.code]   # opens on the list with work
     view.tree.selection_set(d.code)
     pump(app)
     assert view.story.dossier.code == d.code
