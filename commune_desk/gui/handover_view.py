@@ -224,6 +224,7 @@ class HandoverView(ttk.Frame):
             self._who_changed()
             self.btn_hand.configure(state="normal")
             first = self.f_post_tracking if d.return_by == "post" else self.f_recipient_id
+            self.scan_entry.selection_clear()
             first.input.focus_set()
 
     def _enter_in_field(self, field: Field) -> str:
