@@ -60,9 +60,11 @@ class Paper:
 # Code128 modules: 0.254 mm (1/100 in) falls on whole pixels at 200/300/600 dpi;
 # widths near 0.27 mm scanned unreliably from a 200 dpi render.
 PAPERS: dict[str, Paper] = {
-    "a5": Paper("a5", 148 * mm, 210 * mm, 15 * mm, 10 * mm, 10 * mm, 10 * mm,
-                size=10, header=9, title=12, small=9, sign_space=15 * mm,
-                barcode_height=9 * mm, barcode_module=0.254 * mm, qr_size=20 * mm,
+    # sized so an ordinary slip (up to ~6 documents) fits at 100 %: each shrink retry is a whole
+    # second layout, and the clerk waits for it
+    "a5": Paper("a5", 148 * mm, 210 * mm, 14 * mm, 10 * mm, 8 * mm, 8 * mm,
+                size=9.5, header=8.5, title=11.5, small=8.5, sign_space=12 * mm,
+                barcode_height=8 * mm, barcode_module=0.254 * mm, qr_size=18 * mm,
                 shrink=(0.92, 0.85)),
     "a4": Paper("a4", 210 * mm, 297 * mm, 25 * mm, 15 * mm, 15 * mm, 15 * mm,
                 size=12.5, header=11.5, title=13.5, small=10.5, sign_space=20 * mm,
@@ -325,12 +327,19 @@ def build_pdf(make_story: Callable[[Paper], list[Flowable]], paper: Paper, *, ti
             height *= 1.3          # the estimate fell short: grow the roll, lay out again
             story = make_story(paper)
         raise RuntimeError("Không dàn trang được biểu mẫu trên giấy cuộn")
-    first, pages = _layout(make_story(paper), paper, paper.height, meta, canvasmaker)
-    for factor in paper.shrink if pages > 1 else ():
-        smaller = paper.scaled(factor)
-        pdf, pages = _layout(make_story(smaller), smaller, paper.height, meta, canvasmaker)
+    # Measuring a story is much cheaper than laying it out and saving it: skip the scales that
+    # clearly overflow, so an ordinary slip costs one layout.
+    frame_height = paper.height - paper.top - paper.bottom
+    factors = (1.0, *paper.shrink)
+    for factor in factors:
+        sized = paper if factor == 1.0 else paper.scaled(factor)
+        story = make_story(sized)
+        if factor != factors[-1]:
+            if _story_height(story, sized.content_width) > frame_height:
+                continue
+            story = make_story(sized)      # wrapped flowables are not reused across layouts
+        pdf, pages = _layout(story, sized, paper.height, meta, canvasmaker)
         if pages == 1:
             return pdf
+    first, _ = _layout(make_story(paper), paper, paper.height, meta, canvasmaker)
     return first
-
-
