@@ -54,6 +54,8 @@ class DeskApp(tk.Tk):
         self.current: str | None = None
         self._status_job = None
         self.sync_worker = None
+        self.print_pdf = None          # tests put a recorder here; None: the OS printer
+        self.preview_pdf = None
         self._build()
         if self.desk.config() is None:
             self.after(50, self._first_run)
@@ -174,6 +176,44 @@ class DeskApp(tk.Tk):
         except queue.Empty:
             pass
         self.after(200, self._poll_sync)
+
+    # ---- printing -----------------------------------------------------------------------------
+
+    LOGGED_FORMS = ("01", "04", "05")      # the prints that are promises to the citizen
+
+    def print_form(self, key: str, form: str, paper: str | None = None, preview: bool = False,
+                   on_done=None) -> None:
+        """Render a dossier's form and send it to the printer (or the viewer), off the UI thread.
+        The dossier is already committed when this is called."""
+        desk = self.desk
+        cfg = desk.config()
+        paper = paper or (cfg.paper if cfg else "a5")
+        printer_name = (cfg.printer or None) if cfg else None
+        out = desk.data_dir / "prints" / f"{key}-{form}.pdf"
+        send, show = self.print_pdf, self.preview_pdf
+
+        def work():
+            from commune_desk.documents import render_dossier_form
+            from commune_desk.printing import preview_pdf, print_pdf
+            pdf = render_dossier_form(desk, key, form, paper)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(pdf)
+            if preview:
+                (show or preview_pdf)(out)
+            else:
+                if form in self.LOGGED_FORMS:
+                    desk.log_print(key, form, paper)
+                (send or print_pdf)(out, *([printer_name] if printer_name else []))
+            return out
+
+        def done(path):
+            self.set_work(f"Đã gửi lệnh in: {path.name}" if not preview else f"Đã mở: {path.name}")
+            if on_done:
+                on_done(path)
+
+        self.set_work(f"Đang in mẫu {form}…")
+        self.background.run(work, on_done=done, on_error=lambda exc: (self.set_work("In không thành công"),
+                                                                      self.error(exc, "Không in được")))
 
     def set_work(self, text: str) -> None:
         self.status_work.configure(text=text)

@@ -341,47 +341,22 @@ class IntakeView(ttk.Frame):
         self._reset_fields()
         self.app.refresh_status()
         if self.auto_print.get():
-            self.print_last(send=True)
+            self.print_last()
         return dossier
 
     # ---- printing (off the UI thread) ----------------------------------------------------------
 
-    def print_last(self, send: bool = True, preview: bool = False) -> None:
+    def print_last(self, preview: bool = False) -> None:
         if not self.last:
             return
         dossier, form = self.last
-        key = dossier.code or dossier.uuid
-        paper = PAPERS[self.paper.get()]
-        desk = self.desk
-        out = desk.data_dir / "prints" / f"{key}-{form}.pdf"
-        printer = getattr(self.app, "print_pdf", None)
-        viewer = getattr(self.app, "preview_pdf", None)
-
-        def work():
-            from commune_desk.documents import render_dossier_form
-            from commune_desk.printing import preview_pdf, print_pdf
-            pdf = render_dossier_form(desk, key, form, paper)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(pdf)
-            if form == "01" and send:
-                desk.log_print(key, form, paper)
-            if preview:
-                (viewer or preview_pdf)(out)
-            elif send:
-                cfg = desk.config()
-                (printer or print_pdf)(out, (cfg.printer or None) if cfg else None)
-            return out
-
-        self.app.set_work("Đang in phiếu…")
-        self.app.background.run(work, on_done=lambda path: self.app.set_work(f"Đã gửi lệnh in: {path.name}"),
-                                on_error=lambda exc: (self.app.set_work("In không thành công"),
-                                                      self.app.error(exc, "Không in được")))
+        self.app.print_form(dossier.code or dossier.uuid, form, PAPERS[self.paper.get()], preview=preview)
 
     def reprint(self) -> None:
-        self.print_last(send=True)
+        self.print_last()
 
     def preview(self) -> None:
-        self.print_last(send=False, preview=True)
+        self.print_last(preview=True)
 
     # ---- clearing, drafts ----------------------------------------------------------------------
 

@@ -687,33 +687,10 @@ class ProcessView(ttk.Frame):
     def print_form(self, form: str, preview: bool = False) -> None:
         if self.current is None or not self.current.code:
             return
-        desk, code = self.desk, self.current.code
-        cfg = desk.config()
+        cfg = self.desk.config()
         paper = "a4" if form == "06" and cfg and cfg.paper == "a4" else (cfg.paper if cfg and cfg.paper != "80mm" else "a5")
-        out = desk.data_dir / "prints" / f"{code}-{form}.pdf"
-        printer = getattr(self.app, "print_pdf", None)
-        viewer = getattr(self.app, "preview_pdf", None)
-
-        def work():
-            from commune_desk.documents import render_dossier_form
-            from commune_desk.printing import preview_pdf, print_pdf
-            pdf = render_dossier_form(desk, code, form, paper)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(pdf)
-            if preview:
-                (viewer or preview_pdf)(out)
-            else:
-                if form in ("04", "05"):
-                    desk.log_print(code, form, paper)
-                (printer or print_pdf)(out)
-            return out
-
-        self.app.set_work(f"Đang in mẫu {form}…")
-        self.app.background.run(work, on_done=lambda path: self._printed(path),
-                                on_error=lambda exc: (self.app.set_work("In không thành công"),
-                                                      self.app.error(exc, "Không in được")))
+        self.app.print_form(self.current.code, form, paper, preview=preview, on_done=self._printed)
 
     def _printed(self, path) -> None:
-        self.app.set_work(f"Đã gửi lệnh in: {path.name}")
         if self.current is not None and self.app.current == "process":
             self.story.show(self.desk.dossier(self.current.code))
