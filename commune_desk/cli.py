@@ -228,6 +228,7 @@ REPORT_LINES = [
     ("resolved_late", "  – quá hạn"), ("open", "Đang giải quyết"), ("open_within", "  – trong hạn"),
     ("open_overdue", "  – quá hạn"), ("supplement_requests", "Yêu cầu bổ sung"), ("refused", "Từ chối tiếp nhận"),
     ("withdrawn", "Rút / dừng xử lý"), ("delivered_by_post", "Trả kết quả qua bưu chính"),
+    ("extended", "Phải xin lỗi, gia hạn (mẫu 04)"),
 ]
 
 

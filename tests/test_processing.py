@@ -157,3 +157,18 @@ def test_tracking_book_numbers_continue_within_the_year(desk, clock, tmp_path):
     assert [(n, d.applicant_name) for n, d in rows] == [(2, "Người Thứ Hai")]
     text = pdf_text(render_tracking_book(desk, date(2026, 11, 1), date(2026, 11, 30)), tmp_path)
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Người Thứ Nhất" in text and "Người Thứ Hai" in text
+
+
+def test_report_counts_the_extension_and_judges_against_the_new_date(desk, clock):
+    d = accept(desk)                                        # due Fri 27/11 09:32
+    clock.set("2026-11-26 10:00")
+    desk.extend(d.code, at("2026-12-03 17:00"), "Cần xác minh")
+    clock.set("2026-12-02 11:00")
+    desk.advance(d.code, 9)
+    late = accept(desk, name="Người Trễ Hạn", proc="HT-KS")  # due today 17:00, never resolved
+    clock.set("2026-12-04 09:00")
+    report = desk.report(date(2026, 11, 1), date(2026, 12, 31)).to_dict()
+    assert report["extended"] == 1
+    assert report["resolved"] == 1 and report["resolved_early"] == 1 and report["resolved_late"] == 0
+    assert report["open_overdue"] == 1 and report["overdue"][0]["code"] == late.code
+    assert report["on_time_rate"] == 100.0

@@ -16,6 +16,9 @@ Definitions (DOMAIN.md, "Reports offices publish"):
 - supplement_requests: coded dossiers waiting for a supplement (status 5) plus incomplete
   visits (outcome supplement, form 02) in the period; refused: visits refused in the period.
 - delivered_by_post: resolved in the period with the result sent by post (BCCI).
+- extended: dossiers resolved in the period or open at its end whose due date was reset once by
+  an apology-and-extension letter (form 04); they are judged against the new date, and counted
+  here so the need for an extension still shows.
 - on_time_rate: (trước hạn + đúng hạn) / resolved, in percent, two decimals; None when nothing
   was resolved.
 """
@@ -62,6 +65,7 @@ class Report:
     refused: int = 0
     withdrawn: int = 0
     delivered_by_post: int = 0
+    extended: int = 0
     on_time_rate: float | None = None
     overdue: list = field(default_factory=list)
 
@@ -123,6 +127,8 @@ def build_report(snapshots, period_from: date, period_to: date, now: datetime) -
             report.withdrawn += 1
             continue
         due = _instant(snap.get("due_at"))
+        if snap.get("extended"):
+            report.extended += 1
         if done is not None and done < end:
             report.resolved += 1
             verdict = judge(due, done) if due else Timeliness.ON_TIME
