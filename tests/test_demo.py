@@ -1,0 +1,39 @@
+"""`make run`'s defaults: a demo office, and a demo district server the desk is enrolled to."""
+
+import socket
+
+import requests
+
+from commune_desk import demo
+from commune_desk.store.desk import Desk
+from commune_desk.sync.engine import run_pass
+from commune_desk.rules.intake import IntakeForm
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_server_enrols_the_demo_desk(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "PORT", free_port())
+    (tmp_path / "logs").mkdir()
+    desk = Desk(tmp_path)
+    desk.setup(**demo.DEMO)
+    desk.close()
+    server = demo.start_demo_server(tmp_path)
+    try:
+        assert server is not None and (tmp_path / "sync-token.json").exists()
+        desk = Desk(tmp_path)
+        d = desk.intake(IntakeForm(procedure_id="HT-KS", name="Nguyễn Văn Thử"))
+        result = run_pass(desk)
+        assert result.error is None
+        page = requests.get(f"http://127.0.0.1:{demo.PORT}/tra-cuu", params={"ma": d.code}, timeout=5)
+        from commune_desk.district.web import mask_name
+        assert d.code in page.text and mask_name("Nguyễn Văn Thử") in page.text
+        assert "Nguyễn Văn Thử" not in page.text
+        desk.close()
+    finally:
+        server.terminate()
+        server.wait(10)
