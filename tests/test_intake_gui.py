@@ -226,3 +226,13 @@ def test_report_and_admin_screens(app_factory, gui_desk):
     admin.day.set("24/11/2026")
     admin.set_day(True)
     assert gui_desk.calendar().is_working_day(__import__("datetime").date(2026, 11, 24))
+
+
+def test_refusing_without_a_reason_is_refused_inline(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "HT-KS")
+    fill(view, name="Võ Văn Kiệt")
+    view.btn_refuse.invoke()
+    assert view.fields["reason"].error.cget("text") == "Từ chối tiếp nhận thì phải ghi rõ lý do."
+    assert Dossier.select().count() == 0 and app.printed == []

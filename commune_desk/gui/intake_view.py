@@ -312,9 +312,6 @@ class IntakeView(ttk.Frame):
             self.fields[first].input.focus_set()
 
     def submit(self, outcome: str):
-        if outcome == "refused" and not self.fields["reason"].get().strip():
-            self.show_errors({"reason": "Từ chối tiếp nhận thì phải ghi rõ lý do."})
-            return None
         form = self.form(outcome)
         if not self.procedure:
             self.show_errors({"procedure_id": "Hãy chọn thủ tục hành chính trước."})
