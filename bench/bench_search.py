@@ -127,12 +127,12 @@ def bare_fts(con, query: str, limit: int = 20):
                        (*ids, limit)).fetchall()
 
 
-def main() -> int:
+def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--repeat", type=int, default=200)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     folder = CACHE / f"{args.rows}"
     ready = folder / ".built"
     if args.rebuild or not ready.exists():
