@@ -14,7 +14,7 @@ from functools import lru_cache
 from peewee import IntegrityError
 
 from commune_desk.district import db as district_db
-from commune_desk.district.models import Change, Commune, Device, Dossier, database
+from commune_desk.district.models import Commune, Device, database
 from commune_desk.errors import DeskError
 from commune_desk.rules.codes import parse_code
 from commune_desk.rules.office_calendar import TZ
@@ -30,14 +30,23 @@ def now() -> datetime:
     return datetime.now(TZ)
 
 
+_encode_str = json.encoder.encode_basestring    # ensure_ascii=False
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def change_digest(change: dict, data_json: str | None = None) -> str:
     """What makes two changes with one uuid the same change."""
     data_json = canonical(change.get("data")) if data_json is None else data_json
-    head = canonical([change.get("uuid"), change.get("kind"), change.get("at"), change.get("actor", "")])
+    parts = [change.get("uuid"), change.get("kind"), change.get("at"), change.get("actor", "")]
+    if all(type(v) is str for v in parts):
+        # exactly what canonical(parts) gives for a list of strings, without the encoder's setup
+        head = "[" + ",".join(map(_encode_str, parts)) + "]"
+    else:
+        head = canonical(parts)
     return hashlib.sha256((head + data_json).encode("utf-8")).hexdigest()
 
 
@@ -169,6 +178,26 @@ def record_clock(device: Device, offset_s: float, at: datetime) -> None:
         Device.update(clock_offset_s=offset_s, last_seen_at=at).where(Device.id == device.id).execute()
 
 
+class _Row:
+    """What a batch needs of a dossier row (read as plain columns, not as a model)."""
+    __slots__ = ("id", "uuid", "code", "commune_id", "snapshot_at", "snap", "received")
+
+    def __init__(self, id_, uuid, code, commune_id, snapshot_at):
+        self.id, self.uuid, self.code, self.commune_id = id_, uuid, code, commune_id
+        self.snapshot_at = snapshot_at
+        self.snap = None
+
+
+def _select_in(sql: str, values: list) -> list:
+    """Rows of `sql` (with one {} for the IN list) for every value, 500 parameters at a time."""
+    db = database.obj
+    out = []
+    for i in range(0, len(values), 500):
+        chunk = values[i:i + 500]
+        out.extend(db.execute_sql(sql.format(", ".join([db.param] * len(chunk))), chunk).fetchall())
+    return out
+
+
 def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     received = now()
     received_iso = _iso(received)
@@ -186,21 +215,19 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
         else:
             data_json[uid] = text
             valid.append(change)
-    uuids = [c["uuid"] for c in valid]
-    known = {}
-    for i in range(0, len(uuids), 500):
-        known.update({c.uuid: c.digest for c in
-                      Change.select(Change.uuid, Change.digest).where(Change.uuid.in_(uuids[i:i + 500]))})
+    # what is already stored, read inside the writer's transaction (so a retry racing this one
+    # either sees every row of it or waits for it)
+    known = dict(_select_in('SELECT "uuid", "digest" FROM "change" WHERE "uuid" IN ({})',
+                            [c["uuid"] for c in valid]))
     snaps = [c["data"]["dossier"] for c in valid if "dossier" in c["data"]]
     d_uuids = list({s["uuid"] for s in snaps})
     d_codes = list({s["code"] for s in snaps if s.get("code")})
+    cols = '"id", "uuid", "code", "commune_id", "snapshot_at"'
     by_uuid, by_code = {}, {}
-    for i in range(0, len(d_uuids), 500):
-        for d in Dossier.select().where(Dossier.uuid.in_(d_uuids[i:i + 500])):
-            by_uuid[d.uuid] = d
-    for i in range(0, len(d_codes), 500):
-        for d in Dossier.select().where(Dossier.code.in_(d_codes[i:i + 500])):
-            by_code[d.code] = d
+    for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "uuid" IN ({{}})', d_uuids):
+        by_uuid[r[1]] = _Row(*r)
+    for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "code" IN ({{}})', d_codes):
+        by_code[r[2]] = by_uuid.get(r[1]) or _Row(*r)
     new_changes, new_dossiers, touched = [], {}, {}
     for change in sorted(valid, key=lambda c: c["seq"]):
         uid = change["uuid"]
@@ -210,7 +237,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
                          (p.CONFLICT, "Máy chủ đã có một thay đổi cùng mã định danh nhưng nội dung khác."))
             continue
         snap = change["data"].get("dossier")
-        at = datetime.fromisoformat(change["at"])
+        at_iso = _iso(change["at"])
         if snap is not None:
             row = by_uuid.get(snap["uuid"])
             if row is not None and row.commune_id != commune.id:
@@ -226,42 +253,39 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
                 acks[uid] = (p.CONFLICT, f"Hồ sơ đã có mã {row.code} trên máy chủ, khác mã {code}.")
                 continue
             if row is None:
-                row = Dossier(uuid=snap["uuid"], commune=commune.id)
+                row = _Row(None, snap["uuid"], code, commune.id, at_iso)
+                row.snap = snap
                 by_uuid[snap["uuid"]] = row
                 new_dossiers[snap["uuid"]] = row
-                _apply_snapshot(row, snap, at, received)
                 if code:
                     by_code[code] = row
-            elif at >= row.snapshot_at:
-                _apply_snapshot(row, snap, at, received)
+            elif _later_or_same(at_iso, row.snapshot_at):
+                row.code, row.snap, row.snapshot_at = code, snap, at_iso
                 if code:
                     by_code[code] = row
                 if snap["uuid"] not in new_dossiers:
                     touched[snap["uuid"]] = row
         known[uid] = digest
         new_changes.append((
-            uid, commune.id, device.id, device.desk, change["seq"], change["kind"], _iso(at),
+            uid, commune.id, device.id, device.desk, change["seq"], change["kind"], at_iso,
             change.get("actor", ""), (snap or {}).get("uuid") or change.get("dossier_uuid"),
             digest, data_json[uid], received_iso))
         acks[uid] = (p.ACCEPTED, "")
     _bulk_insert("change", CHANGE_COLUMNS, new_changes)
     _bulk_insert("dossier", DOSSIER_COLUMNS, [
-        (r.uuid, r.code, commune.id, r.status, _iso(r.received_at), _iso(r.due_at), canonical(r.snapshot),
-         _iso(r.snapshot_at), received_iso) for r in new_dossiers.values()])
+        (r.uuid, r.code, commune.id, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")),
+         canonical(r.snap), r.snapshot_at, received_iso) for r in new_dossiers.values()])
     _bulk_update_dossiers([
-        (r.code, r.status, _iso(r.received_at), _iso(r.due_at), canonical(r.snapshot), _iso(r.snapshot_at),
-         received_iso, r.id) for r in touched.values()])
+        (r.code, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")), canonical(r.snap),
+         r.snapshot_at, received_iso, r.id) for r in touched.values()])
     return acks
 
 
-def _apply_snapshot(row: Dossier, snap: dict, at: datetime, received: datetime) -> None:
-    row.code = snap.get("code")
-    row.status = snap["status"]
-    row.received_at = snap["received_at"]
-    row.due_at = snap.get("due_at")
-    row.snapshot = snap
-    row.snapshot_at = at
-    row.updated_at = received
+def _later_or_same(a: str, b: str) -> bool:
+    """a >= b for two stored instants (text in one zone and one format sorts as time does)."""
+    if len(a) == len(b):
+        return a >= b
+    return datetime.fromisoformat(a) >= datetime.fromisoformat(b)
 
 
 CHANGE_COLUMNS = ("uuid", "commune_id", "device_id", "desk", "local_seq", "kind", "at", "actor",

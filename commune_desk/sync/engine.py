@@ -7,7 +7,9 @@ it pending and the same bytes are sent again.
 
 import logging
 import socket
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -105,24 +107,53 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
 # ---- push ------------------------------------------------------------------------------------
 
 def _push_all(desk, transport: Transport, opts: Options, result: PassResult) -> None:
+    """Batches go one at a time on the wire, but the desk's own work overlaps the server's:
+    while batch k is in flight (in a helper thread that only does HTTP), this thread reads and
+    encodes batch k+1, and while k+1 is in flight it records the acknowledgements of k. Every
+    read and write of the desk file stays in this thread. A batch is sent early only after the
+    previous one came back acknowledged; any other outcome is settled first, as before."""
     total = outbox.counts(desk)["waiting"]
-    after = 0
     done = 0
-    while True:
-        changes = outbox.pending_changes(desk, after_seq=after, limit=opts.batch_size)
-        if not changes:
-            break
-        after = changes[-1]["seq"]
-        _push_batch(desk, transport, opts, changes, result)
-        done += len(changes)
-        if opts.progress:
-            opts.progress("push", done, max(total, done))
+    abandon = threading.Event()
+
+    def cancelled() -> bool:
+        return abandon.is_set() or bool(opts.cancelled and opts.cancelled())
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-http")
+    try:
+        changes = outbox.pending_changes(desk, after_seq=0, limit=opts.batch_size)
+        flight = None
+        if changes:
+            batch = _prepare(desk, changes)
+            flight = (changes, batch, pool.submit(_send, transport, batch, cancelled))
+        while flight is not None:
+            changes, batch, future = flight
+            following = outbox.pending_changes(desk, after_seq=changes[-1]["seq"], limit=opts.batch_size)
+            following_batch = _prepare(desk, following) if following else None
+            outcome = future.result()         # Unreachable / Cancelled end the pass, as before
+            flight = None
+            if following and outcome[0] == "acks":
+                flight = (following, following_batch, pool.submit(_send, transport, following_batch, cancelled))
+            _settle(desk, transport, opts, changes, batch, outcome, result)
+            if following and flight is None:
+                flight = (following, following_batch, pool.submit(_send, transport, following_batch, cancelled))
+            done += len(changes)
+            if opts.progress:
+                opts.progress("push", done, max(total, done))
+    finally:
+        abandon.set()                         # a request still in flight gives up its retries
+        pool.shutdown(wait=True)
 
 
-def _push_batch(desk, transport: Transport, opts: Options, changes: list, result: PassResult) -> None:
+def _prepare(desk, changes: list) -> tuple[str, bytes, set]:
     batch_id = str(uuid.uuid4())
     body = p.encode_push(batch_id, desk.now(), changes)       # the same bytes on every retry
-    sent = {c["uuid"] for c in changes}
+    return batch_id, body, {c["uuid"] for c in changes}
+
+
+def _send(transport: Transport, batch: tuple, cancelled=None):
+    """HTTP only (no desk file access): ("acks", PushReply) or ("error", (status, err))."""
+    batch_id, body, sent = batch
 
     def attempt():
         reply = transport.once("POST", p.PUSH_PATH, data=body,
@@ -138,7 +169,17 @@ def _push_batch(desk, transport: Transport, opts: Options, changes: list, result
             raise Transient(f"mã {reply.status} không kèm xác nhận của máy chủ")
         return "error", (reply.status, err)
 
-    kind, payload = transport.with_retries(attempt, opts.cancelled)
+    return transport.with_retries(attempt, cancelled)
+
+
+def _push_batch(desk, transport: Transport, opts: Options, changes: list, result: PassResult) -> None:
+    batch = _prepare(desk, changes)
+    _settle(desk, transport, opts, changes, batch, _send(transport, batch, opts.cancelled), result)
+
+
+def _settle(desk, transport: Transport, opts: Options, changes: list, batch: tuple, outcome: tuple,
+            result: PassResult) -> None:
+    kind, payload = outcome
     if kind == "acks":
         _apply_acks(desk, payload, changes, result)
         return
