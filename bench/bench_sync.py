@@ -122,8 +122,10 @@ class Recorder:
 # ---- 1. throughput over loopback ---------------------------------------------------------------
 
 def bench_throughput(workdir: Path, n: int = 10_000) -> list[tuple]:
+    from commune_desk.district.api import BENCH_SINK_PATH
     from commune_desk.sync import run_pass
-    server = harness.make_server("sqlite", workdir / "server", threads=8)
+    from commune_desk.sync.token import load_token
+    server = harness.make_server("sqlite", workdir / "server", threads=8, extra_args=["--bench-sink"])
     desk = harness.make_desk(workdir / "desk", 1)
     try:
         harness.enroll(desk, server, server.add_commune())
@@ -136,24 +138,29 @@ def bench_throughput(workdir: Path, n: int = 10_000) -> list[tuple]:
         elapsed = time.perf_counter() - t0
         rec.close()
         assert result.error is None and result.accepted == changes, result
-        # the same bytes as raw POSTs to the same server (refused at once: no token), same run
+        # the floor, same run: the same gzip bodies POSTed one after another over one keep-alive
+        # connection to the same server process (same waitress, same loopback, same headers), at
+        # a route that reads each body and discards it
         session = requests.Session()
+        session.headers.update({"Authorization": f"Bearer {load_token(desk.data_dir)['token']}",
+                                "User-Agent": "commune-desk-sync/1", "X-Sync-Protocol": str(p.PROTOCOL)})
         t0 = time.perf_counter()
         for body in rec.bodies:
-            r = session.post(server.url + p.PUSH_PATH, data=body,
-                             headers={"Content-Type": p.JSON_TYPE, "Content-Encoding": "gzip"})
-            assert r.status_code == 401
+            r = session.post(server.url + BENCH_SINK_PATH, data=body,
+                             headers={"Content-Type": p.JSON_TYPE, "Content-Encoding": "gzip",
+                                      "X-Desk-Clock": datetime.now(TZ).isoformat(timespec="milliseconds")})
+            assert r.status_code == 200 and r.json()["received"] == len(body), r.text[:200]
         raw = time.perf_counter() - t0
         session.close()
         wire = result.bytes_sent + result.bytes_received
         return [
             ("dossiers / changes pushed", f"{n:,} / {changes:,}"),
             ("batches (200 changes)", f"{len(rec.bodies)}"),
-            ("sync pass (push + pull)", f"{elapsed:.2f} s (waiting on HTTP {rec.http_s:.2f} s, "
-                                        f"desk work {elapsed - rec.http_s:.2f} s)"),
-            ("throughput", f"{n / elapsed:,.0f} dossiers/s ({changes / elapsed:,.0f} changes/s)"),
-            ("raw POST of the same bytes", f"{raw:.2f} s ({n / raw:,.0f} dossiers/s)"),
-            ("sync as % of raw POST", f"{100 * raw / elapsed:.0f} %"),
+            ("sync pass (push + pull)", f"{elapsed:.2f} s (HTTP requests {rec.http_s:.2f} s; the desk's "
+                                        f"work overlaps them)"),
+            ("throughput", f"{n / elapsed:,.0f} dossiers/s ({changes / elapsed:,.0f} changes/s) (goal ≥ 1,000)"),
+            ("raw POST of the same bytes (sink route)", f"{raw:.2f} s ({n / raw:,.0f} dossiers/s)"),
+            ("sync as % of raw POST", f"{100 * raw / elapsed:.0f} % (goal ≥ 50 %)"),
             ("bytes on the wire (HTTP, both ways)", f"{wire:,} B"),
             ("bytes per dossier", f"{wire / n:.0f} B (goal ≤ 600)"),
             ("gzip push bodies per dossier", f"{sum(map(len, rec.bodies)) / n:.0f} B"),

@@ -12,6 +12,7 @@ from commune_desk.sync import protocol as p
 
 log = logging.getLogger("commune_desk.district.api")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+BENCH_SINK_PATH = "/bench/sink"
 
 
 def reply(obj: dict, status: int = 200) -> Response:
@@ -102,6 +103,12 @@ def push():
                   "clock_offset_s": offset,
                   "acks": [{"uuid": u, "result": r, **({"reason": why} if why else {})}
                            for u, (r, why) in acks.items()]})
+
+
+def bench_sink():
+    """Reads the request body and throws it away (only registered by `serve --bench-sink`)."""
+    raw = request.get_data(cache=False)
+    return Response(b'{"received":%d}' % len(raw), content_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/pull")

@@ -28,7 +28,8 @@ def _secret_key() -> str:
     return row.value
 
 
-def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, max_batch: int = 1000) -> Flask:
+def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, max_batch: int = 1000,
+               bench_sink: bool = False) -> Flask:
     db = open_database(db_url, pool_size=threads + 4)
     app = Flask("commune_desk.district")
     app.jinja_loader = DictLoader(pages.TEMPLATES)
@@ -41,6 +42,10 @@ def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, ma
         LOOKUP_LIMITER=RateLimiter(lookup_per_minute), LOGIN_LIMITER=RateLimiter(10),
         ENROL_LIMITER=RateLimiter(20))
     app.register_blueprint(api.bp)
+    if bench_sink:
+        # benchmark only (serve --bench-sink): the floor "a raw POST of the same bytes" is measured
+        # against the same process, the same waitress and the same loopback as a push
+        app.add_url_rule(api.BENCH_SINK_PATH, "bench_sink", api.bench_sink, methods=["POST"])
     app.register_blueprint(web.bp)
 
     @app.before_request

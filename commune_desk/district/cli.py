@@ -37,7 +37,8 @@ def cmd_serve(args):
     import waitress
     from commune_desk.district.app import create_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads)
+    app = create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads,
+                     bench_sink=args.bench_sink)
     print(f"Máy chủ cấp trên đang chạy tại http://{args.host}:{args.port}/ (dừng: Ctrl+C)", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="commune-district",
                    connection_limit=max(100, args.threads * 16), channel_timeout=120,
@@ -172,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8, help="số luồng xử lý (mặc định 8)")
     p.add_argument("--lookup-per-minute", type=int, default=30,
                    help="số lần tra cứu tối đa mỗi phút cho một địa chỉ IP (mặc định 30)")
+    # benchmark only: POST /bench/sink reads and discards a body (bench/bench_sync.py's floor)
+    p.add_argument("--bench-sink", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("commune", parents=[common], help="quản lý xã/phường")

@@ -120,8 +120,10 @@ def pg_cluster() -> PgCluster:
 class Server:
     """`commune-district serve` as a real process on a free loopback port."""
 
-    def __init__(self, db_url: str, workdir: Path, lookup_per_minute: int = 30, threads: int = 8):
+    def __init__(self, db_url: str, workdir: Path, lookup_per_minute: int = 30, threads: int = 8,
+                 extra_args=()):
         self.db_url = db_url
+        self.extra_args = [str(a) for a in extra_args]
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -136,7 +138,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "commune_desk.district.cli", "--db", self.db_url, "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--threads", str(self.threads),
-             "--lookup-per-minute", str(self.lookup_per_minute)],
+             "--lookup-per-minute", str(self.lookup_per_minute), *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         log.close()
         deadline = time.monotonic() + timeout
