@@ -46,7 +46,11 @@ class Transport:
         self.sleep = sleep or time.sleep
         self.clock = clock or (lambda: datetime.now(TZ))
         self.session = requests.Session()
-        self.session.verify = ca_file if ca_file else True
+        # passed with every request: a session-level `verify` loses to REQUESTS_CA_BUNDLE /
+        # CURL_CA_BUNDLE in the environment (requests merges those over it), and then a private
+        # CA given with --ca-file would silently not be used
+        self.verify = ca_file if ca_file else True
+        self.session.verify = self.verify
         self.session.headers.update({"User-Agent": USER_AGENT, "X-Sync-Protocol": str(p.PROTOCOL)})
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
@@ -64,11 +68,16 @@ class Transport:
         self.attempts += 1
         try:
             r = self.session.request(method, self.server + path, data=data, params=params,
-                                     headers=headers, timeout=self.timeout, allow_redirects=False)
+                                     headers=headers, timeout=self.timeout, allow_redirects=False,
+                                     verify=self.verify)
             body = r.content          # read it all here: a cut body raises now, not later
             self._count(r, body)
         except requests.exceptions.SSLError as exc:
-            raise Transient(f"chứng chỉ TLS của máy chủ không hợp lệ ({_short(exc)})") from None
+            hint = ""
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
+                hint = ("; không xác minh được chứng chỉ của máy chủ (CA không được tin cậy hoặc sai tên máy). "
+                        "Nếu cấp trên dùng CA riêng, hãy chỉ tệp chứng chỉ CA bằng --ca-file")
+            raise Transient(f"chứng chỉ TLS của máy chủ không hợp lệ{hint} ({_short(exc)})") from None
         except requests.RequestException as exc:
             raise Transient(_short(exc)) from None
         if r.status_code >= 500 or 300 <= r.status_code < 400:
