@@ -76,10 +76,18 @@ def _bulk_update_dossiers(rows: list) -> None:
     if not rows:
         return
     db = database.obj
-    ph = "%s" if district_db.is_postgres(db) else "?"
-    sql = (f'UPDATE "dossier" SET "code" = {ph}, "status" = {ph}, "received_at" = {ph}, "due_at" = {ph}, '
-           f'"snapshot" = {ph}, "snapshot_at" = {ph}, "updated_at" = {ph} WHERE "id" = {ph}')
-    db.cursor().executemany(sql, rows)
+    if district_db.is_postgres(db):
+        # one statement for the whole batch (psycopg2's executemany is a round trip per row)
+        from psycopg2.extras import execute_values
+        execute_values(db.cursor(), 'UPDATE "dossier" AS d SET "code" = v.code, "status" = v.status, '
+                       '"received_at" = v.received_at, "due_at" = v.due_at, "snapshot" = v.snapshot, '
+                       '"snapshot_at" = v.snapshot_at, "updated_at" = v.updated_at '
+                       'FROM (VALUES %s) AS v (code, status, received_at, due_at, snapshot, snapshot_at, '
+                       'updated_at, id) WHERE d."id" = v.id', rows,
+                       template="(%s, %s::integer, %s, %s, %s, %s, %s, %s::integer)", page_size=500)
+        return
+    db.cursor().executemany('UPDATE "dossier" SET "code" = ?, "status" = ?, "received_at" = ?, "due_at" = ?, '
+                            '"snapshot" = ?, "snapshot_at" = ?, "updated_at" = ? WHERE "id" = ?', rows)
 
 
 def _check_snapshot(snap, commune: Commune) -> str | None:
@@ -224,10 +232,26 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     d_codes = list({s["code"] for s in snaps if s.get("code")})
     cols = '"id", "uuid", "code", "commune_id", "snapshot_at"'
     by_uuid, by_code = {}, {}
-    for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "uuid" IN ({{}})', d_uuids):
-        by_uuid[r[1]] = _Row(*r)
-    for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "code" IN ({{}})', d_codes):
-        by_code[r[2]] = by_uuid.get(r[1]) or _Row(*r)
+    if len(d_uuids) <= 250 and len(d_codes) <= 250:
+        # one round trip for both lookups
+        ph = database.obj.param
+        where = [f'"uuid" IN ({", ".join([ph] * len(d_uuids))})']
+        if d_codes:
+            where.append(f'"code" IN ({", ".join([ph] * len(d_codes))})')
+        found = database.obj.execute_sql(f'SELECT {cols} FROM "dossier" WHERE {" OR ".join(where)}',
+                                         d_uuids + d_codes).fetchall() if d_uuids else []
+        wanted = set(d_uuids)
+        for r in found:
+            row = _Row(*r)
+            if r[1] in wanted:
+                by_uuid[r[1]] = row
+            if r[2] is not None:
+                by_code[r[2]] = row
+    else:
+        for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "uuid" IN ({{}})', d_uuids):
+            by_uuid[r[1]] = _Row(*r)
+        for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "code" IN ({{}})', d_codes):
+            by_code[r[2]] = by_uuid.get(r[1]) or _Row(*r)
     new_changes, new_dossiers, touched = [], {}, {}
     for change in sorted(valid, key=lambda c: c["seq"]):
         uid = change["uuid"]
