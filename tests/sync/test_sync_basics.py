@@ -129,3 +129,19 @@ def test_the_benchmark_sink_exists_only_when_asked_for(tmp_path, sqlite_server):
         assert r.status_code == 200 and r.json() == {"received": 1000}
     finally:
         bench.stop()
+
+
+def test_later_steps_move_the_servers_dossier_rows_forward(server, desk1):
+    """Steps pushed in a later batch update the stored dossiers (the bulk update path), and an
+    intake with its step in one batch is stored at its latest state."""
+    enroll(desk1, server, server.add_commune())
+    first = intake(desk1, 3)
+    assert run_pass(desk1, sync_options(server.url)).accepted == 3
+    for d in first[:2]:
+        desk1.handoff(d.code, "Công chức Tư pháp - Hộ tịch")
+    [late] = intake(desk1, 1)
+    desk1.handoff(late.code, "Công chức Văn hóa - Xã hội")
+    result = run_pass(desk1, sync_options(server.url, batch_size=2))
+    assert (result.accepted, result.quarantined, result.waiting) == (4, 0, 0)
+    rows = {r["code"]: r["status"] for r in assert_converged(server, [desk1])}
+    assert rows[first[2].code] != rows[first[0].code] == rows[first[1].code] == rows[late.code]
