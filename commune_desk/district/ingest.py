@@ -59,17 +59,39 @@ def _iso(value) -> str | None:
 
 
 def _bulk_insert(table: str, columns: tuple, rows: list) -> None:
-    """executemany without building a peewee expression per row (the hot path of a push)."""
+    """executemany without building a peewee expression per row (the hot path of a push).
+    On PostgreSQL the rows go in one COPY: psycopg2 quotes every parameter of a multi-row INSERT
+    in Python-held code (a third of the server's time with 100 desks pushing), COPY's text format
+    is escaped here with a few str.replace calls. A unique violation still raises IntegrityError
+    and rolls the whole batch back, as an INSERT would."""
     if not rows:
         return
     db = database.obj
     cols = ", ".join(f'"{c}"' for c in columns)
     cursor = db.cursor()
     if district_db.is_postgres(db):
-        from psycopg2.extras import execute_values
-        execute_values(cursor, f'INSERT INTO "{table}" ({cols}) VALUES %s', rows, page_size=500)
+        import io
+
+        import psycopg2
+        text = "".join("\t".join(map(_copy_field, row)) + "\n" for row in rows)
+        try:
+            cursor.copy_expert(f'COPY "{table}" ({cols}) FROM STDIN', io.StringIO(text))
+        except psycopg2.IntegrityError as exc:
+            raise IntegrityError(*exc.args) from exc
     else:
         cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})', rows)
+
+
+def _copy_field(value) -> str:
+    if value is None:
+        return "\\N"
+    if type(value) is str:
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if "\n" in value or "\r" in value or "\t" in value:
+            value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        return value
+    return str(int(value))
 
 
 def _bulk_update_dossiers(rows: list) -> None:
@@ -143,7 +165,8 @@ def check_change(change, commune: Commune, data_json: str = "") -> str | None:
         return f"Loại sự kiện «{str(kind)[:40]}» không hợp lệ."
     if not p.is_instant(change.get("at")):
         return "Thời điểm của sự kiện không hợp lệ."
-    if not isinstance(change.get("actor", ""), str) or len(change.get("actor", "")) > 200:
+    actor = change.get("actor", "")
+    if not isinstance(actor, str) or len(actor) > 200 or "\x00" in actor:
         return "Người thực hiện không hợp lệ."
     data = change.get("data")
     if not isinstance(data, dict):

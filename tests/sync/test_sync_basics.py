@@ -145,3 +145,34 @@ def test_later_steps_move_the_servers_dossier_rows_forward(server, desk1):
     assert (result.accepted, result.quarantined, result.waiting) == (4, 0, 0)
     rows = {r["code"]: r["status"] for r in assert_converged(server, [desk1])}
     assert rows[first[2].code] != rows[first[0].code] == rows[first[1].code] == rows[late.code]
+
+
+def test_awkward_text_is_stored_exactly(server, desk1):
+    """Backslashes, tabs, newlines and quotes in an actor and in data survive the bulk insert
+    (COPY on PostgreSQL) byte for byte; a NUL in the actor is refused, not a server error."""
+    import uuid as uuid_mod
+    from datetime import datetime
+
+    import requests
+
+    from commune_desk.rules.office_calendar import TZ
+    from commune_desk.sync import protocol as p
+    from commune_desk.sync.token import load_token
+    enroll(desk1, server, server.add_commune())
+    token = load_token(desk1.data_dir)["token"]
+    actor = 'Trần "Bé"\tNguyễn \\ Ngọc\r\nQuầy 1 \\N'
+    ok, bad = str(uuid_mod.uuid4()), str(uuid_mod.uuid4())
+    at = datetime.now(TZ).isoformat(timespec="seconds")
+    changes = [{"uuid": ok, "seq": 1, "kind": "note", "at": at, "actor": actor,
+                "data": {"text": "a\tb\\nc\nd \\N é"}},
+               {"uuid": bad, "seq": 2, "kind": "note", "at": at, "actor": "x\x00y", "data": {}}]
+    batch = str(uuid_mod.uuid4())
+    r = requests.post(server.url + p.PUSH_PATH, data=p.encode_push(batch, datetime.now(TZ), changes), timeout=20,
+                      headers={"Authorization": f"Bearer {token}", "Content-Type": p.JSON_TYPE,
+                               "Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    acks = {a["uuid"]: a["result"] for a in r.json()["acks"]}
+    assert acks == {ok: "accepted", bad: "rejected"}
+    [(stored_actor, stored_data)] = server.query("SELECT actor, data FROM change WHERE uuid = %s", (ok,))
+    assert stored_actor == actor
+    assert json.loads(stored_data) == {"text": "a\tb\\nc\nd \\N é"}
