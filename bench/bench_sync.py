@@ -248,6 +248,9 @@ def bench_many_desks(workdir: Path, desks: int = 100, batches: int = 5, per_batc
             ("latency p50 / p99 / max", f"{statistics.median(lat) * 1000:.0f} / {p99 * 1000:.0f} / "
                                         f"{lat[-1] * 1000:.0f} ms (goal p99 ≤ 500 ms)"),
             ("wall time", f"{wall:.1f} s"),
+            ("server throughput", f"{len(latencies) / wall:.0f} requests/s ({desks * batches * per_batch / wall:,.0f} "
+                                  f"changes/s); with {desks} requests queued at once a request waits for "
+                                  f"about {desks} services: ≈ {1000 * desks * wall / len(latencies):.0f} ms"),
         ]
     finally:
         server.stop()
