@@ -100,13 +100,18 @@ def enroll(code: str, agency_code: str, desk: int, label: str) -> tuple[Device, 
 def device_for_token(token: str) -> tuple[Device, Commune] | None:
     if not token:
         return None
-    # one query for both rows (every request of a desk starts here)
-    device = (Device.select(Device, Commune).join(Commune)
-              .where(Device.token_hash == auth.digest(token)).get_or_none())
-    if device is None or device.revoked_at is not None:
+    # one query for both rows, as plain SQL (every request of a desk starts here)
+    db = database.obj
+    d_fields, c_fields = Device._meta.sorted_fields, Commune._meta.sorted_fields
+    cols = ", ".join([f'd."{f.column_name}"' for f in d_fields] + [f'c."{f.column_name}"' for f in c_fields])
+    row = db.execute_sql(f'SELECT {cols} FROM "device" d JOIN "commune" c ON c."id" = d."commune_id" '
+                         f'WHERE d."token_hash" = {db.param}', (auth.digest(token),)).fetchone()
+    if row is None:
         return None
-    commune = device.commune
-    if not commune.active:
+    commune = Commune(**{f.name: f.python_value(v) for f, v in zip(c_fields, row[len(d_fields):])})
+    device = Device(**{f.name: f.python_value(v) for f, v in zip(d_fields, row) if f.name != "commune"})
+    device.commune = commune
+    if device.revoked_at is not None or not commune.active:
         return None
     return device, commune
 
