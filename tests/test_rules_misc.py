@@ -190,3 +190,8 @@ def test_intake_form_post_defaults_to_the_applicant_address():
     out = validate(IntakeForm(procedure_id="x", name="An", address="Thôn Đông", return_by="post"),
                    today=date(2026, 11, 23))
     assert out["post_address"] == "Thôn Đông"
+
+
+def test_lone_surrogates_from_an_input_method_are_refused():
+    with pytest.raises(InvalidInput, match="lỗi bộ gõ"):
+        clean("Nguy\ud800ễn", label="Họ tên", max_len=50)

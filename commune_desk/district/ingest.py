@@ -153,6 +153,14 @@ def _code_agency(code: str) -> tuple[str | None, str | None]:
     return parsed.agency_code, None
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def check_change(change, commune: Commune, data_json: str = "") -> str | None:
     """None if the change may be stored; otherwise the Vietnamese reason it is rejected."""
     if not isinstance(change, dict):
@@ -166,11 +174,15 @@ def check_change(change, commune: Commune, data_json: str = "") -> str | None:
     if not p.is_instant(change.get("at")):
         return "Thời điểm của sự kiện không hợp lệ."
     actor = change.get("actor", "")
-    if not isinstance(actor, str) or len(actor) > 200 or "\x00" in actor:
+    if not isinstance(actor, str) or len(actor) > 200 or "\x00" in actor or not _encodable(actor):
         return "Người thực hiện không hợp lệ."
     data = change.get("data")
     if not isinstance(data, dict):
         return "Dữ liệu của sự kiện không đúng định dạng."
+    # JSON may carry lone surrogates (\ud800) that no database can store: a reason, not a 500
+    # that the desk would retry for ever
+    if not _encodable(data_json):
+        return "Dữ liệu của sự kiện chứa ký tự không hợp lệ (không phải Unicode chuẩn)."
     if len(data_json.encode("utf-8")) > MAX_CHANGE_BYTES:
         return "Dữ liệu của sự kiện quá lớn."
     if "dossier" in data:

@@ -20,8 +20,8 @@ def clean(value: str | None, *, label: str, max_len: int, required: bool = False
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
     else:
         text = _SPACES.sub(" ", text)
-    if any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in text):
-        raise InvalidInput(f"{label} chứa ký tự điều khiển không hợp lệ.", field)
+    if any((unicodedata.category(ch) == "Cc" and ch != "\n") or unicodedata.category(ch) == "Cs" for ch in text):
+        raise InvalidInput(f"{label} chứa ký tự không hợp lệ (ký tự điều khiển hoặc lỗi bộ gõ).", field)
     if required and not text:
         raise InvalidInput(f"Vui lòng nhập {label.lower()}.", field)
     if len(text) > max_len:
