@@ -41,7 +41,7 @@ def test_enrol_and_sync_from_the_window(tmp_path, server, monkeypatch):
         view = app.screens["sync"]
         assert pump(app, lambda: view.waiting.get_children())
         assert len(view.waiting.get_children()) == 3               # three intakes wait to be sent
-        assert "Chưa đăng ký" in app.status_sync.cget("text")
+        assert pump(app, lambda: "Chưa đăng ký" in app.status_sync.cget("text"))
         view.sync_now()
         assert "chưa đăng ký" in view.last_error.cget("text")
         view.server.set(server.url)

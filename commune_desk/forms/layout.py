@@ -62,9 +62,9 @@ class Paper:
 PAPERS: dict[str, Paper] = {
     # sized so an ordinary slip (up to ~6 documents) fits at 100 %: each shrink retry is a whole
     # second layout, and the clerk waits for it
-    "a5": Paper("a5", 148 * mm, 210 * mm, 14 * mm, 10 * mm, 8 * mm, 8 * mm,
-                size=9.5, header=8.5, title=11.5, small=8.5, sign_space=12 * mm,
-                barcode_height=8 * mm, barcode_module=0.254 * mm, qr_size=18 * mm,
+    "a5": Paper("a5", 148 * mm, 210 * mm, 13 * mm, 9 * mm, 7 * mm, 7 * mm,
+                size=9.5, header=8.5, title=11.5, small=8.5, sign_space=11 * mm,
+                barcode_height=8 * mm, barcode_module=0.254 * mm, qr_size=16 * mm,
                 shrink=(0.92, 0.85)),
     "a4": Paper("a4", 210 * mm, 297 * mm, 25 * mm, 15 * mm, 15 * mm, 15 * mm,
                 size=12.5, header=11.5, title=13.5, small=10.5, sign_space=20 * mm,

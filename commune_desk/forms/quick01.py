@@ -236,7 +236,7 @@ def _draw(c: Canvas, data: FormData, paper: Paper) -> None:
 
 def _documents(pen: Pen, data: FormData, paper: Paper) -> None:
     c, sm = pen.c, paper.small
-    widths = {"a4": (7, 78, 12, 16, 12)}.get(paper.key, (8, 62, 14, 18, 14))
+    widths = {"a4": (7, 78, 12, 16, 12)}.get(paper.key, (7, 66, 13, 17, 13))
     scale = pen.width / sum(widths)
     widths = [w * scale for w in widths]
     pad = max(1.5, sm * 0.25)

@@ -125,7 +125,7 @@ def documents_table(sheet: Sheet, data: FormData) -> Table:
     if not rows:
         rows = [("", "(Không có giấy tờ kèm theo)", "", "", "")]
     widths = {"80mm": (6, 36, 10, 12, 10), "a4": (7, 78, 12, 16, 12)}.get(
-        sheet.paper.key, (8, 62, 14, 18, 14))
+        sheet.paper.key, (7, 66, 13, 17, 13))
     return sheet.grid(("TT", "Tên giấy tờ", "Bản chính", "Bản sao (chứng thực)", "Bản photo"),
                       rows, widths)
 

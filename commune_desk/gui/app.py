@@ -60,7 +60,8 @@ class DeskApp(tk.Tk):
         if self.desk.config() is None:
             self.after(50, self._first_run)
         self.show(start_screen)
-        self.refresh_status()
+        # first paint first: the counts (and the holiday calendar they warm) come a moment later
+        self._status_job = self.after(150, self.refresh_status)
         # the window is usable now; load the PDF engine in the background so the first slip is quick
         self.after(300, lambda: self.background.run(_warm_up_printing))
         self.after(1000, self.start_sync)

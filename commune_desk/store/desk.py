@@ -83,6 +83,7 @@ class Desk(Processing, Queries):
         self.db = open_database(self.path)
         self.clock = clock or (lambda: datetime.now(TZ))
         self._calendar: OfficeCalendar | None = None
+        self._config: OfficeConfig | None = None
 
     @contextmanager
     def using(self):
@@ -102,13 +103,17 @@ class Desk(Processing, Queries):
     # ---- reading -------------------------------------------------------------------------
 
     def config(self) -> OfficeConfig | None:
+        # read on every intake and event: kept until this desk's own setup() changes it
+        if self._config is not None:
+            return self._config
         row = Setting.get_or_none(Setting.key == CONFIG_KEY)
         if row is None:
             return None
         known = {f for f in OfficeConfig.__dataclass_fields__}
         values = {k: v for k, v in row.value.items() if k in known}
         values["sessions"] = tuple(values.get("sessions", OfficeConfig.sessions))
-        return OfficeConfig(**values)
+        self._config = OfficeConfig(**values)
+        return self._config
 
     def require_config(self) -> OfficeConfig:
         cfg = self.config()
@@ -201,10 +206,12 @@ class Desk(Processing, Queries):
             data["sessions"] = list(cfg.sessions)
             data.pop("extra")
             Setting.replace(key=CONFIG_KEY, value=data).execute()
+            self._config = None
             self._event("setup", sync=False, office=data)
             if not Procedure.select().exists():
                 self._load_catalog(read_catalog(), source="builtin")
         self._calendar = None
+        self._config = None
         return cfg
 
     def load_catalog(self, catalog: dict, source: str = "builtin") -> dict:
@@ -271,12 +278,15 @@ class Desk(Processing, Queries):
     def _next_code(self, cfg: OfficeConfig, received_at: datetime) -> str:
         day = local(received_at).date()
         counter = CodeCounter.get_or_none(CodeCounter.day == day)
-        prefix = f"{cfg.agency_code}-{day:%y%m%d}-"
-        first, last = codes.sequence_block(cfg.desk)
-        # the counter is the rule; existing codes guard against a counter row ever going missing
-        highest = (Dossier.select(fn.MAX(Dossier.code)).where(
-            Dossier.code.between(f"{prefix}{first:04d}", f"{prefix}{last:04d}")).scalar())
-        used = max(counter.last_seq if counter else 0, int(highest[-4:]) if highest else 0) or None
+        if counter is not None:
+            used = counter.last_seq       # written in the same transaction as every code it gave
+        else:
+            # no counter for the day: existing codes guard against a counter row gone missing
+            prefix = f"{cfg.agency_code}-{day:%y%m%d}-"
+            first, last = codes.sequence_block(cfg.desk)
+            highest = (Dossier.select(fn.MAX(Dossier.code)).where(
+                Dossier.code.between(f"{prefix}{first:04d}", f"{prefix}{last:04d}")).scalar())
+            used = int(highest[-4:]) if highest else None
         seq = codes.next_sequence(cfg.desk, used)
         CodeCounter.replace(day=day, last_seq=seq).execute()
         return codes.format_code(cfg.agency_code, received_at, seq)

@@ -74,6 +74,7 @@ def test_desk_cannot_write_another_agencys_dossier(server, tmp_path):
             row = Setting.get(Setting.key == "office")
             row.value = {**row.value, "agency_code": server.agency}
             row.save()
+        other._config = None          # the desk re-reads its settings, as after a restart
         intake(other, 1)
         result = run_pass(other, sync_options(server.url))
         assert result.accepted == 1 and result.rejected == 1 and result.quarantined == 1
