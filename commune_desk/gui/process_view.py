@@ -394,7 +394,8 @@ class ProcessView(ttk.Frame):
             # open on the most urgent list that has work in it
             self._shown_once = True
             now = self.desk.now()
-            self.queue_name = next((q for q in QUEUE_ORDER[:5] if self.desk.queue(q, now)), "overdue")
+            counts = self.desk.queue_counts(now)
+            self.queue_name = next((q for q in QUEUE_ORDER[:5] if counts[q]), "overdue")
         self.refresh()
         self.tree.focus_set()
 
@@ -451,9 +452,9 @@ class ProcessView(ttk.Frame):
         field = None if field in ("", ALL) else field
         proc = getattr(self, "proc_ids", {}).get(self.proc_filter.get())
         self.queue_list.delete(0, "end")
+        counts = desk.queue_counts(now, field=field, procedure_id=proc)
         for i, name in enumerate(QUEUE_ORDER):
-            count = len(desk.queue(name, now, field=field, procedure_id=proc))
-            self.queue_list.insert("end", f"{QUEUES[name][0]} ({count})")
+            self.queue_list.insert("end", f"{QUEUES[name][0]} ({counts[name]})")
             if name in theme.URGENCY_COLOURS:
                 self.queue_list.itemconfigure(i, background=theme.URGENCY_COLOURS[name])
         index = QUEUE_ORDER.index(self.queue_name)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from commune_desk.rules.office_calendar import TZ
 from commune_desk.rules.statuses import OPEN, Status
 from commune_desk.rules.text import fold, nfc
-from commune_desk.store.models import Dossier
+from commune_desk.store.models import Dossier, Procedure
 
 _CODE_LIKE = re.compile(r"^[0-9A-Z.\-]+$")
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -81,9 +81,8 @@ class Queries:
             return "due_tomorrow"
         return None
 
-    def queue(self, name: str, now: datetime | None = None, field: str | None = None,
-              procedure_id: str | None = None) -> list[Dossier]:
-        now = now or self.now()
+    def _queue_query(self, name: str, now: datetime, field: str | None = None,
+                     procedure_id: str | None = None):
         label, statuses = QUEUES[name]
         q = Dossier.select().where(Dossier.code.is_null(False))
         if statuses is not None:
@@ -101,18 +100,23 @@ class Queries:
                             Dossier.due_at < _day_start(nxt + timedelta(days=1)))
         if procedure_id:
             q = q.where(Dossier.procedure == procedure_id)
-        rows = list(q.order_by(Dossier.due_at, Dossier.id))
         if field:
-            rows = [d for d in rows if d.procedure.field == field]
-        return rows
+            q = q.join(Procedure).where(Procedure.field == field)
+        return q
+
+    def queue(self, name: str, now: datetime | None = None, field: str | None = None,
+              procedure_id: str | None = None) -> list[Dossier]:
+        q = self._queue_query(name, now or self.now(), field, procedure_id)
+        return list(q.order_by(Dossier.due_at, Dossier.id))
 
     def urgency_counts(self, now: datetime | None = None) -> dict:
         now = now or self.now()
-        return {name: len(self.queue(name, now)) for name in ("overdue", "due_today", "due_tomorrow")}
+        return {name: self._queue_query(name, now).count() for name in ("overdue", "due_today", "due_tomorrow")}
 
-    def queue_counts(self, now: datetime | None = None) -> dict:
+    def queue_counts(self, now: datetime | None = None, field: str | None = None,
+                     procedure_id: str | None = None) -> dict:
         now = now or self.now()
-        return {name: len(self.queue(name, now)) for name in QUEUES}
+        return {name: self._queue_query(name, now, field, procedure_id).count() for name in QUEUES}
 
     def book_rows(self, date_from: date, date_to: date) -> list[tuple[int, Dossier]]:
         """Form 07: accepted dossiers in the period, numbered continuously within each year."""
