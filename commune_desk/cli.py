@@ -458,7 +458,17 @@ def main(argv=None) -> int:
     args.json = getattr(args, "json", False)
     func = getattr(args, "func", cmd_run)
     try:
-        setup_logging(paths.data_dir(args.data_dir))
+        log_dir = setup_logging(paths.data_dir(args.data_dir)).parent
+    except OSError as exc:
+        print(f"Lỗi: không dùng được thư mục dữ liệu: {exc}", file=sys.stderr)
+        return 2
+    return execute(func, args, log_dir)
+
+
+def execute(func, args, log_dir=None) -> int:
+    """Run one command of `commune-desk` or `commune-district`: its result as text or JSON; an
+    expected error as one Vietnamese line and exit 2; anything else logged, one line, exit 1."""
+    try:
         text, obj = func(args)
     except DeskError as exc:
         if args.json:
@@ -469,15 +479,14 @@ def main(argv=None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say it in one line
         log.exception("unexpected error in %s", getattr(args, "command", None))
-        print(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}. Chi tiết ghi trong nhật ký ở "
-              f"{paths.data_dir(args.data_dir) / 'logs'}.", file=sys.stderr)
+        where = f" Chi tiết ghi trong nhật ký ở {log_dir}." if log_dir else ""
+        print(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}.{where}", file=sys.stderr)
         return 1
     if args.json and obj is not None:
         print(json.dumps(obj, ensure_ascii=False, indent=2))
     elif text:
         print(text)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

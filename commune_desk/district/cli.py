@@ -13,8 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
-from commune_desk.cli import Parser
-from commune_desk.errors import DeskError, InvalidInput
+from commune_desk.cli import Parser, execute
+from commune_desk.errors import InvalidInput
 
 log = logging.getLogger("commune_desk.district.cli")
 ENV_DB = "COMMUNE_DISTRICT_DB"
@@ -234,31 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from commune_desk.district.db import DatabaseUnavailable
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None) or os.environ.get(ENV_DB) or default_db_url()
     args.json = getattr(args, "json", False)
-    try:
-        text, obj = args.func(args)
-    except DeskError as exc:
-        if args.json:
-            print(json.dumps({"error": exc.message, "field": exc.field}, ensure_ascii=False))
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return 2
-    except DatabaseUnavailable as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        log.exception("unexpected error")
-        print(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}", file=sys.stderr)
-        return 1
-    if args.json and obj is not None:
-        print(json.dumps(obj, ensure_ascii=False, indent=2))
-    elif text:
-        print(text)
-    return 0
+    return execute(args.func, args)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from playhouse import db_url
 from playhouse.migrations import Runner
 
 from commune_desk.district import models
+from commune_desk.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_URL = "sqlite:///district.sqlite3"
@@ -15,7 +16,7 @@ SQLITE_PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
                   "busy_timeout": 15000, "cache_size": -32000}
 
 
-class DatabaseUnavailable(Exception):
+class DatabaseUnavailable(StoreError):
     """The database cannot be opened; the message is Vietnamese."""
 
 
