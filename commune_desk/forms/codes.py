@@ -76,29 +76,34 @@ class QrCode(Flowable):
         return avail_width, self.size
 
     def draw(self):
-        matrix = qr_matrix(self.value)
-        n = len(matrix)
-        cell = self.size / (n + 2 * self.BORDER)
         if self.align == "RIGHT":
             x0 = self.avail - self.size
         elif self.align == "LEFT":
             x0 = 0
         else:
             x0 = (self.avail - self.size) / 2
-        x0 += self.BORDER * cell
-        top = self.size - self.BORDER * cell
-        path = self.canv.beginPath()
-        for r, row in enumerate(matrix):
-            c = 0
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    path.rect(x0 + start * cell, top - (r + 1) * cell, (c - start) * cell, cell)
-                else:
+        draw_qr(self.canv, self.value, x0, self.size, self.size)
+
+
+def draw_qr(canvas, value: str, x: float, top: float, size: float, border: int = QrCode.BORDER) -> None:
+    """A QR code of `size` points whose top-left corner (quiet zone included) is at (x, top);
+    dark runs of each row are one rectangle of a single filled path."""
+    matrix = qr_matrix(value)
+    n = len(matrix)
+    cell = size / (n + 2 * border)
+    x0, y0 = x + border * cell, top - border * cell
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
                     c += 1
-        self.canv.saveState()
-        self.canv.setFillColorRGB(0, 0, 0)
-        self.canv.drawPath(path, stroke=0, fill=1)
-        self.canv.restoreState()
+                path.rect(x0 + start * cell, y0 - (r + 1) * cell, (c - start) * cell, cell)
+            else:
+                c += 1
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

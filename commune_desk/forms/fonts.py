@@ -1,12 +1,13 @@
 """Locate shipped resources and register the embedded serif font once."""
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from commune_desk.paths import resources_dir
 
 FAMILY = "LiberationSerif"
 REGULAR = "LiberationSerif"
@@ -23,17 +24,6 @@ _FILES = {
 
 _lock = threading.Lock()
 _registered = False
-
-
-def resources_dir() -> Path:
-    """The `resources/` folder: beside the frozen app (PyInstaller's
-    `sys._MEIPASS`) or at the repository root."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        candidate = Path(frozen) / "resources"
-        if candidate.is_dir():
-            return candidate
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def fonts_dir() -> Path:

@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
-from .codes import Barcode128, qr_matrix
+from .codes import Barcode128, draw_qr
 from .layout import MOTTO, NATION, Paper, upper
 from .model import FormData
 from .slips import PICKUP_NOTE, SIGN_HINT, TITLES, print_date, qr_url, return_place, when
@@ -179,23 +179,7 @@ def _draw(c: Canvas, data: FormData, paper: Paper) -> None:
     pen.y = bar_y
     pen.lines([Run("Mã hồ sơ: ", R), Run(data.code, B)], s, width=area, align="center")
     if url:
-        matrix = qr_matrix(url)
-        n = len(matrix)
-        cell = paper.qr_size / (n + 8)
-        x0 = pen.left + pen.width - paper.qr_size + 4 * cell
-        y_top = block_top - 4 * cell
-        path = c.beginPath()
-        for r, bits in enumerate(matrix):
-            col = 0
-            while col < n:
-                if bits[col]:
-                    start = col
-                    while col < n and bits[col]:
-                        col += 1
-                    path.rect(x0 + start * cell, y_top - (r + 1) * cell, (col - start) * cell, cell)
-                else:
-                    col += 1
-        c.drawPath(path, stroke=0, fill=1)
+        draw_qr(c, url, pen.left + pen.width - paper.qr_size, block_top, paper.qr_size)
         pen.y = min(pen.y, block_top - paper.qr_size)
 
     # title and body

@@ -4,8 +4,6 @@ from __future__ import annotations
 from typing import Callable
 
 from . import notices, slips
-from .book import render_book
-from .fonts import register_fonts, resources_dir
 from .layout import PAPERS, Sheet, build_pdf
 from .model import FormData
 
