@@ -8,6 +8,15 @@ from commune_desk.rules.timeliness import Timeliness
 
 FORM_CHOICES = ("01", "02", "03", "04", "05", "06")
 PAPER_CHOICES = ("a5", "a4", "80mm")
+COUNTER_SLIPS = ("01", "02", "03")     # handed over the counter: may come off the thermal roll
+
+
+def default_paper(form: str, configured: str) -> str:
+    """The office's paper for counter slips; letters and the control sheet (04–06) go on a sheet,
+    A5 unless the office prints on A4."""
+    if form in COUNTER_SLIPS:
+        return configured
+    return "a4" if configured == "a4" else "a5"
 
 GUIDANCE = "Khi nộp lại hồ sơ, ông/bà vui lòng mang theo phiếu này."
 

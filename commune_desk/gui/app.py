@@ -188,7 +188,8 @@ class DeskApp(tk.Tk):
         The dossier is already committed when this is called."""
         desk = self.desk
         cfg = desk.config()
-        paper = paper or (cfg.paper if cfg else "a5")
+        from commune_desk.documents import default_paper
+        paper = paper or default_paper(form, cfg.paper if cfg else "a5")
         printer_name = (cfg.printer or None) if cfg else None
         out = desk.data_dir / "prints" / f"{key}-{form}.pdf"
         send, show = self.print_pdf, self.preview_pdf

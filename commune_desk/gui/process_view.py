@@ -688,9 +688,7 @@ class ProcessView(ttk.Frame):
     def print_form(self, form: str, preview: bool = False) -> None:
         if self.current is None or not self.current.code:
             return
-        cfg = self.desk.config()
-        paper = "a4" if form == "06" and cfg and cfg.paper == "a4" else (cfg.paper if cfg and cfg.paper != "80mm" else "a5")
-        self.app.print_form(self.current.code, form, paper, preview=preview, on_done=self._printed)
+        self.app.print_form(self.current.code, form, preview=preview, on_done=self._printed)
 
     def _printed(self, path) -> None:
         if self.current is not None and self.app.current == "process":
