@@ -11,7 +11,7 @@ from commune_desk.rules.codes import (format_code, next_sequence, normalize_agen
 from commune_desk.rules.identity import parse_email, parse_id_number, parse_phone
 from commune_desk.rules.intake import FormErrors, IntakeForm, validate
 from commune_desk.rules.statuses import Status, check_transition, parse_status
-from commune_desk.rules.text import clean, fold, nfc
+from commune_desk.rules.text import clean, fold
 from commune_desk.rules.timeliness import Timeliness, judge
 from tests.conftest import at
 

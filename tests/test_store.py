@@ -1,7 +1,6 @@
 """The desk file: durable, migrated forward, refused when newer, one code per dossier for ever."""
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from playhouse.migrations import Runner
 
 from commune_desk.errors import InvalidInput, NotFound, StoreError
 from commune_desk.rules.intake import FormErrors, IntakeForm
-from commune_desk.store.db import MIGRATIONS_DIR, connect, open_database
+from commune_desk.store.db import MIGRATIONS_DIR, connect
 from commune_desk.store.desk import Desk
 from commune_desk.store.models import Dossier, Event
 from tests.conftest import at

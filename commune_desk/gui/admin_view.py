@@ -1,6 +1,5 @@
 """Quản trị: the office's settings, the fees of the procedure catalog, and its own days off."""
 
-import tkinter as tk
 from datetime import datetime
 from tkinter import ttk
 

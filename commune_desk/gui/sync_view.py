@@ -2,7 +2,6 @@
 «Đồng bộ ngay», enrolment with the one-time code. The worker thread does the network; this
 screen only paints the messages it sends (app.on_sync_message)."""
 
-import tkinter as tk
 from datetime import datetime
 from tkinter import ttk
 

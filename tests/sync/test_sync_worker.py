@@ -1,7 +1,6 @@
 """The background worker: passes run off the calling thread and report through a queue."""
 
 import queue
-import threading
 import time
 
 from commune_desk.sync import SyncFinished, SyncProgress, SyncStarted, SyncWorker, sync_status
