@@ -1,7 +1,7 @@
 """When a dossier is due, by the rules of NĐ 61/2018 / NĐ 118/2025 in working hours."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from commune_desk.errors import InvalidInput, NotAllowed
 from commune_desk.rules.office_calendar import OfficeCalendar, local
@@ -48,6 +48,3 @@ def due_soon(calendar: OfficeCalendar, now: datetime, due_at: datetime) -> bool:
     """True from one working day before the due instant (the UI warns the clerk to extend)."""
     return now < due_at and calendar.working_time_between(now, due_at) <= calendar.day_length
 
-
-def remaining(calendar: OfficeCalendar, now: datetime, due_at: datetime) -> timedelta:
-    return calendar.working_time_between(now, due_at)

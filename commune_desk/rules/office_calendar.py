@@ -25,12 +25,6 @@ def _vn_year(year: int) -> tuple[frozenset, frozenset]:
     return frozenset(vn.keys()), workdays
 
 
-def builtin_holiday_name(day: date) -> str | None:
-    import holidays
-    vn = holidays.country_holidays("VN", years=day.year)
-    return vn.get(day)
-
-
 @dataclass(frozen=True)
 class OfficeCalendar:
     sessions: tuple[tuple[time, time], ...] = DEFAULT_SESSIONS

@@ -4,7 +4,7 @@ Mixed into Desk; every method commits its change and its Event in one transactio
 from datetime import datetime
 
 from commune_desk.errors import InvalidInput, NotAllowed
-from commune_desk.rules.deadline import check_extension, compute_due
+from commune_desk.rules.deadline import check_extension, restart_after_supplement
 from commune_desk.rules.identity import parse_id_number
 from commune_desk.rules.office_calendar import local
 from commune_desk.rules.statuses import Status, check_transition, parse_status
@@ -79,8 +79,7 @@ class Processing:
                 d.clock_stopped_at = now
                 d.supplement_rounds += 1
             if current == Status.SUPPLEMENT and target == Status.PROCESSING:
-                # NĐ 61/2018 Điều 19: the full time restarts when the complete dossier returns
-                deadline = compute_due(self.calendar(), now, d.procedure_days)
+                deadline = restart_after_supplement(self.calendar(), now, d.procedure_days)
                 d.starts_at, d.due_at = deadline.starts_at, deadline.due_at
                 d.clock_stopped_at = None
             if target in (Status.STOPPED, Status.WITHDRAWN):

@@ -133,16 +133,11 @@ class Queries:
                 out.append((number, d))
         return out
 
-    def all_snapshots(self) -> list[dict]:
-        from commune_desk.store.desk import snapshot
-        return [snapshot(d) for d in Dossier.select().where(Dossier.code.is_null(False))]
-
     def report(self, date_from: date, date_to: date, now: datetime | None = None):
         """The published figures for a period (same engine as the district dashboard)."""
         from commune_desk.rules.report import build_report
         from commune_desk.store.desk import snapshot
-        _, end = _day_start(date_from), _day_start(date_to + timedelta(days=1))
-        rows = Dossier.select().where(Dossier.received_at < end)
+        rows = Dossier.select().where(Dossier.received_at < _day_start(date_to + timedelta(days=1)))
         return build_report((snapshot(d) for d in rows), date_from, date_to, now or self.now())
 
 
