@@ -9,7 +9,7 @@ upstream status changes) and are never pushed back.
 import logging
 from datetime import date, datetime
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, SQL, IntegrityError, fn
 
 from commune_desk.catalog import parse_catalog
 from commune_desk.rules.text import fold
@@ -47,17 +47,21 @@ def pending(desk, after_seq: int = 0, limit: int = 100) -> list[Event]:
 
 
 def pending_changes(desk, after_seq: int = 0, limit: int = 100) -> list[dict]:
-    """The next pending events, already in the shape a push carries (see sync.protocol)."""
+    """The next pending events, already in the shape a push carries (see sync.protocol). The
+    stored data goes out as the JSON text it is stored as (decoding and re-encoding it was most
+    of the desk's share of a push)."""
+    from commune_desk.sync.protocol import RawJSON
     with desk.using():
-        rows = (Event.select(Event.uuid, Event.seq, Event.kind, Event.at, Event.actor, Event.data,
-                             Dossier.uuid.alias("dossier_uuid"))
-                .join(Dossier, JOIN.LEFT_OUTER, on=(Event.dossier == Dossier.id))
-                .where(Event.sync_state == PENDING, Event.seq > after_seq)
-                .order_by(Event.seq).limit(limit).tuples())
-        return [{"uuid": u, "seq": seq, "kind": kind, "at": at.isoformat(timespec="seconds"), "actor": actor,
-                 "dossier_uuid": (data.get("dossier") or {}).get("uuid") if isinstance(data, dict)
-                 and isinstance(data.get("dossier"), dict) else d_uuid, "data": data}
-                for u, seq, kind, at, actor, data, d_uuid in rows]
+        rows = desk.db.execute_sql(
+            'SELECT e."uuid", e."seq", e."kind", e."at", e."actor", e."data", '
+            "CASE WHEN json_valid(e.\"data\") AND json_type(e.\"data\", '$.dossier') = 'object' "
+            "THEN json_extract(e.\"data\", '$.dossier.uuid') ELSE d.\"uuid\" END "
+            'FROM "event" AS e LEFT OUTER JOIN "dossier" AS d ON e."dossier_id" = d."id" '
+            'WHERE e."sync_state" = ? AND e."seq" > ? ORDER BY e."seq" LIMIT ?',
+            (PENDING, after_seq, limit)).fetchall()
+    # "at" is stored as the desk writes it on the wire: ISO 8601 seconds in the office's zone
+    return [{"uuid": u, "seq": seq, "kind": kind, "at": at, "actor": actor, "dossier_uuid": d_uuid,
+             "data": RawJSON(data)} for u, seq, kind, at, actor, data, d_uuid in rows]
 
 
 def counts(desk) -> dict:
@@ -86,10 +90,13 @@ def mark_synced(desk, uuids, at: datetime) -> int:
     if not uuids:
         return 0
     done = 0
+    # "+sync_state": without it SQLite walks the sync_state index (every pending row) for a long
+    # IN list instead of looking each uuid up (28 ms instead of 1.5 ms for 200 changes)
+    not_yet = SQL('+"sync_state" = ?', [PENDING])
     with desk.using(), desk.db.atomic():
         for i in range(0, len(uuids), 500):
             done += (Event.update(sync_state=SYNCED, synced_at=at, sync_note="")
-                     .where(Event.uuid.in_(uuids[i:i + 500]), Event.sync_state == PENDING).execute())
+                     .where(Event.uuid.in_(uuids[i:i + 500]), not_yet).execute())
     return done
 
 
