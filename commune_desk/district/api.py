@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, g, request
 from commune_desk.district import admin, feed, ingest
 from commune_desk.errors import DeskError
 from commune_desk.sync import protocol as p
+from commune_desk.sync.jsontext import loads
 
 log = logging.getLogger("commune_desk.district.api")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -42,10 +43,9 @@ def _body_json():
     raw = request.get_data(cache=False)
     if request.headers.get("Content-Encoding", "").lower() == "gzip":
         return p.decode_gzip_json(raw)
-    import json
     if len(raw) > p.MAX_BODY:
         raise OverflowError("body too large")
-    return json.loads(raw.decode("utf-8"))
+    return loads(raw)
 
 
 @bp.get("/health")

@@ -34,16 +34,31 @@ def _open(args):
 # ---- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args):
-    import waitress
+    from commune_desk.district import serving
     from commune_desk.district.app import create_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads,
-                     bench_sink=args.bench_sink)
-    print(f"Máy chủ cấp trên đang chạy tại http://{args.host}:{args.port}/ (dừng: Ctrl+C)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="commune-district",
-                   connection_limit=max(100, args.threads * 16), channel_timeout=120,
-                   clear_untrusted_proxy_headers=True)
+    workers = max(1, args.workers) if serving.can_fork() else 1
+
+    def make_app():
+        return create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads,
+                          bench_sink=args.bench_sink)
+
+    if workers > 1:
+        # migrate once, here, before the workers open their own connections
+        with _open(args):
+            pass
+        _announce(args, workers)
+        serving.serve(make_app, args.host, args.port, args.threads, workers)
+    else:
+        app = make_app()
+        _announce(args, workers)
+        serving.serve(lambda: app, args.host, args.port, args.threads)
     return None, None
+
+
+def _announce(args, workers: int) -> None:
+    more = f", {workers} tiến trình" if workers > 1 else ""
+    print(f"Máy chủ cấp trên đang chạy tại http://{args.host}:{args.port}/{more} (dừng: Ctrl+C)", flush=True)
 
 
 def cmd_commune_add(args):
@@ -170,7 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1; "
                                                        "đặt sau reverse proxy TLS khi chạy thật)")
     p.add_argument("--port", type=int, default=8750, help="cổng (mặc định 8750)")
-    p.add_argument("--threads", type=int, default=8, help="số luồng xử lý (mặc định 8)")
+    p.add_argument("--threads", type=int, default=8, help="số luồng xử lý mỗi tiến trình (mặc định 8)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="số tiến trình dùng chung cổng (Linux; mặc định 1; nên bằng số nhân CPU của "
+                        "máy chủ tỉnh). Giới hạn tra cứu tính riêng cho từng tiến trình")
     p.add_argument("--lookup-per-minute", type=int, default=30,
                    help="số lần tra cứu tối đa mỗi phút cho một địa chỉ IP (mặc định 30)")
     # benchmark only: POST /bench/sink reads and discards a body (bench/bench_sync.py's floor)

@@ -8,6 +8,7 @@ A change carrying a dossier snapshot also moves the dossier row forward when it 
 import hashlib
 import json
 import logging
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from commune_desk.errors import DeskError
 from commune_desk.rules.codes import parse_code
 from commune_desk.rules.office_calendar import TZ
 from commune_desk.sync import protocol as p
+from commune_desk.sync.jsontext import canonical
 
 log = logging.getLogger("commune_desk.district.ingest")
 
@@ -31,11 +33,6 @@ def now() -> datetime:
 
 
 _encode_str = json.encoder.encode_basestring    # ensure_ascii=False
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def canonical(value) -> str:
-    return _CANONICAL.encode(value)
 
 
 def change_digest(change: dict, data_json: str | None = None) -> str:
@@ -50,10 +47,17 @@ def change_digest(change: dict, data_json: str | None = None) -> str:
     return hashlib.sha256((head + data_json).encode("utf-8")).hexdigest()
 
 
+_OFFICE_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+
+
 def _iso(value) -> str | None:
+    """An instant as the server stores it: office zone, microseconds (so text order is time order)."""
     if value is None:
         return None
     if isinstance(value, str):
+        if _OFFICE_SECONDS.match(value):
+            # what desks send: already in the office zone, only the fraction is missing
+            return f"{value[:19]}.000000+07:00"
         value = datetime.fromisoformat(value)
     return value.astimezone(TZ).isoformat(timespec="microseconds")
 
@@ -181,9 +185,11 @@ def check_change(change, commune: Commune, data_json: str = "") -> str | None:
         return "Dữ liệu của sự kiện không đúng định dạng."
     # JSON may carry lone surrogates (\ud800) that no database can store: a reason, not a 500
     # that the desk would retry for ever
-    if not _encodable(data_json):
+    try:
+        size = len(data_json.encode("utf-8"))
+    except UnicodeEncodeError:
         return "Dữ liệu của sự kiện chứa ký tự không hợp lệ (không phải Unicode chuẩn)."
-    if len(data_json.encode("utf-8")) > MAX_CHANGE_BYTES:
+    if size > MAX_CHANGE_BYTES:
         return "Dữ liệu của sự kiện quá lớn."
     if "dossier" in data:
         reason = _check_snapshot(data["dossier"], commune)
@@ -203,17 +209,35 @@ def ingest(device: Device, commune: Commune, changes: list, desk_clock: datetime
             with database.atomic():
                 with district_db.commune_lock(database.obj, commune.id):
                     acks = _ingest(device, commune, changes)
-                    received = now()
-                    fields = {Device.last_seen_at: received}
-                    if desk_clock is not None:
-                        fields[Device.clock_offset_s] = round((desk_clock - received).total_seconds(), 3)
-                    Device.update(fields).where(Device.id == device.id).execute()
+                    fields = _device_news(device, now(), desk_clock)
+                    if fields:
+                        Device.update(fields).where(Device.id == device.id).execute()
             return acks
         except IntegrityError:
             # only a race with another commune's writer on a shared key gets here; the next
             # attempt sees its rows and answers duplicate/conflict instead
             log.warning("integrity race on batch from device %s, attempt %s", device.id, attempt + 1)
     raise RuntimeError("batch could not be stored after 3 attempts")
+
+
+SEEN_EVERY_S = 60
+CLOCK_MOVE_S = 1.0
+
+
+def _device_news(device: Device, received: datetime, desk_clock: datetime | None) -> dict:
+    """What the device row should learn from this push: nothing when it was seen less than a
+    minute ago with the same clock (a desk pushing batch after batch would otherwise rewrite its
+    row with every one; the dashboard shows minutes, not milliseconds)."""
+    offset = round((desk_clock - received).total_seconds(), 3) if desk_clock is not None else None
+    seen = device.last_seen_at
+    if (seen is not None and 0 <= (received - seen).total_seconds() < SEEN_EVERY_S
+            and (offset is None or (device.clock_offset_s is not None
+                                    and abs(offset - device.clock_offset_s) < CLOCK_MOVE_S))):
+        return {}
+    fields = {Device.last_seen_at: received}
+    if offset is not None:
+        fields[Device.clock_offset_s] = offset
+    return fields
 
 
 def record_clock(device: Device, offset_s: float, at: datetime) -> None:

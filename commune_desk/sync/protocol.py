@@ -5,10 +5,11 @@ Pure: encoding, decoding and validation only. The desk marks a change synced onl
 """
 
 import gzip
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+
+from commune_desk.sync.jsontext import compact, loads
 
 PROTOCOL = 1
 PUSH_PATH = "/api/v1/push"
@@ -51,27 +52,24 @@ def is_instant(value) -> bool:
 
 
 def dumps(obj) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact(obj).encode("utf-8")
 
 
 class RawJSON(str):
     """A change's data as the JSON text the desk stored it as: spliced into the body as it is."""
 
 
-_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def _change_text(change: dict) -> str:
     data = change.get("data")
     if type(data) is not RawJSON:
-        return _DUMPS(change)
-    head = _DUMPS({k: v for k, v in change.items() if k != "data"})
+        return compact(change)
+    head = compact({k: v for k, v in change.items() if k != "data"})
     sep = "," if len(head) > 2 else ""
     return f'{head[:-1]}{sep}"data":{data}}}'
 
 
 def encode_push(batch_id: str, desk_clock: datetime, changes: list[dict]) -> bytes:
-    head = _DUMPS({"protocol": PROTOCOL, "batch": batch_id,
+    head = compact({"protocol": PROTOCOL, "batch": batch_id,
                    "desk_clock": desk_clock.isoformat(timespec="milliseconds")})
     text = f'{head[:-1]},"changes":[{",".join(map(_change_text, changes))}]}}'
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
@@ -86,7 +84,7 @@ def decode_gzip_json(raw: bytes, limit: int = MAX_BODY):
         raise OverflowError("body too large")
     if not inflater.eof:
         raise ValueError("truncated gzip stream")
-    return json.loads(data.decode("utf-8"))
+    return loads(data)
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ def _json_body(response_headers_type: str | None, body: bytes):
     if not response_headers_type or not response_headers_type.split(";")[0].strip().lower() == JSON_TYPE:
         raise MalformedReply(f"content type {response_headers_type!r}")
     try:
-        return json.loads(body.decode("utf-8"))
+        return loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedReply(f"not JSON: {exc}") from None
 

@@ -1,0 +1,101 @@
+"""`commune-district serve --workers N`: several processes answer on one port, a worker that dies
+is replaced, and no worker outlives its supervisor."""
+
+import os
+import signal
+import time
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+from harness import Server, assert_converged, enroll, intake, make_desk, sync_options
+
+from commune_desk.district.ingest import _device_news
+from commune_desk.district.models import Device
+from commune_desk.rules.office_calendar import TZ
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+
+
+def workers_of(pid: int) -> set[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as fh:
+        return {int(x) for x in fh.read().split()}
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:
+        return fh.read().split(")")[-1].split()[0] != "Z"
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def served(tmp_path):
+    srv = Server(f"sqlite:///{tmp_path / 'district.sqlite3'}", tmp_path / "server",
+                 extra_args=["--workers", "2"]).start()
+    yield srv
+    srv.kill()
+
+
+def test_two_workers_share_the_port_and_a_desk_syncs_through_them(served, tmp_path):
+    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
+    desk = make_desk(tmp_path / "desk")
+    try:
+        enroll(desk, served, served.add_commune())
+        intake(desk, 30)
+        from commune_desk.sync import run_pass
+        result = run_pass(desk, sync_options(served.url, batch_size=5))
+        assert result.error is None and result.accepted == 30
+        assert_converged(served, [desk])
+    finally:
+        desk.close()
+
+
+def test_a_dead_worker_is_replaced_and_the_port_keeps_answering(served):
+    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
+    victim = min(workers_of(served.proc.pid))
+    os.kill(victim, signal.SIGKILL)
+    assert wait_for(lambda: victim not in workers_of(served.proc.pid)
+                    and len(workers_of(served.proc.pid)) == 2)
+    for _ in range(6):
+        assert requests.get(served.url + "/api/v1/health", timeout=5).json()["status"] == "ok"
+
+
+def test_no_worker_outlives_its_supervisor(served):
+    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
+    workers = workers_of(served.proc.pid)
+    served.kill()                                  # SIGKILL: the supervisor cannot tell anyone
+    assert wait_for(lambda: not any(alive(w) for w in workers))
+    with pytest.raises(requests.ConnectionError):
+        requests.get(served.url + "/api/v1/health", timeout=2)
+
+
+def test_stopping_the_supervisor_stops_every_worker(served):
+    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
+    workers = workers_of(served.proc.pid)
+    served.proc.send_signal(signal.SIGTERM)
+    assert served.proc.wait(10) == 0
+    assert wait_for(lambda: not any(alive(w) for w in workers))
+
+
+def test_a_desk_pushing_batch_after_batch_rewrites_its_device_row_once_a_minute():
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
+    device = Device(last_seen_at=now - timedelta(seconds=20), clock_offset_s=12.0)
+    assert _device_news(device, now, now + timedelta(seconds=12.4)) == {}
+    moved = _device_news(device, now, now + timedelta(seconds=400))
+    assert moved[Device.clock_offset_s] == 400.0 and moved[Device.last_seen_at] == now
+    later = now + timedelta(seconds=61)
+    assert _device_news(device, later, later + timedelta(seconds=12)) == {Device.last_seen_at: later,
+                                                                          Device.clock_offset_s: 12.0}
+    assert Device.last_seen_at in _device_news(Device(), now, None)
