@@ -9,11 +9,12 @@ from flask import Blueprint, Response, current_app, g, request
 from commune_desk.district import admin, feed, ingest
 from commune_desk.errors import DeskError
 from commune_desk.sync import protocol as p
-from commune_desk.sync.jsontext import loads
+from commune_desk.sync.jsontext import compact, loads
 
 log = logging.getLogger("commune_desk.district.api")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 BENCH_SINK_PATH = "/bench/sink"
+BENCH_STORE_PATH = "/bench/store"
 
 
 def reply(obj: dict, status: int = 200) -> Response:
@@ -109,6 +110,20 @@ def bench_sink():
     """Reads the request body and throws it away (only registered by `serve --bench-sink`)."""
     raw = request.get_data(cache=False)
     return Response(b'{"received":%d}' % len(raw), content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+def bench_store():
+    """The least any push must cost (only registered by `serve --bench-sink`): read the body,
+    decompress and parse it, and store it in one durable transaction, in the same database as the
+    real push — as one row, with no per-change work at all."""
+    from commune_desk.district.models import database
+    doc = p.decode_gzip_json(request.get_data(cache=False))
+    text = compact(doc)
+    db = database.obj
+    with database.atomic():
+        db.execute_sql("CREATE TABLE IF NOT EXISTS bench_floor (body TEXT NOT NULL)")
+        db.execute_sql(f"INSERT INTO bench_floor (body) VALUES ({db.param})", (text,))
+    return Response(b'{"stored":%d}' % len(text), content_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/pull")

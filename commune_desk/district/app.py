@@ -46,6 +46,7 @@ def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, ma
         # benchmark only (serve --bench-sink): the floor "a raw POST of the same bytes" is measured
         # against the same process, the same waitress and the same loopback as a push
         app.add_url_rule(api.BENCH_SINK_PATH, "bench_sink", api.bench_sink, methods=["POST"])
+        app.add_url_rule(api.BENCH_STORE_PATH, "bench_store", api.bench_store, methods=["POST"])
     app.register_blueprint(web.bp)
 
     @app.before_request

@@ -120,14 +120,18 @@ def test_pull_brings_catalog_fees_holidays_and_upstream_status(server, desk1, tm
 def test_the_benchmark_sink_exists_only_when_asked_for(tmp_path, sqlite_server):
     import requests
 
-    from commune_desk.district.api import BENCH_SINK_PATH
+    from commune_desk.district.api import BENCH_SINK_PATH, BENCH_STORE_PATH
     from harness import Server
-    r = requests.post(sqlite_server.url + BENCH_SINK_PATH, data=b"x" * 1000, timeout=10)
-    assert r.status_code == 404
+    for path in (BENCH_SINK_PATH, BENCH_STORE_PATH):
+        assert requests.post(sqlite_server.url + path, data=b"x" * 1000, timeout=10).status_code == 404
     bench = Server(sqlite_server.db_url, tmp_path / "bench-server", extra_args=["--bench-sink"]).start()
     try:
         r = requests.post(bench.url + BENCH_SINK_PATH, data=b"x" * 1000, timeout=10)
         assert r.status_code == 200 and r.json() == {"received": 1000}
+        import gzip
+        r = requests.post(bench.url + BENCH_STORE_PATH, data=gzip.compress('{"changes": ["Đạt"]}'.encode()), timeout=10)
+        assert r.status_code == 200 and r.json() == {"stored": len("{\"changes\":[\"Đạt\"]}")}
+        assert bench.query("SELECT body FROM bench_floor") == [('{"changes":["Đạt"]}',)]
     finally:
         bench.stop()
 
