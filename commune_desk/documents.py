@@ -49,7 +49,7 @@ def form_data(desk, dossier, form: str, now: datetime | None = None):
     applicant = Person(name=d.applicant_name, id_number=d.id_number, birth_date=d.birth_date, phone=d.phone,
                        email=d.email, address=d.address)
     owner = Person(name=d.owner_name, id_number=d.owner_id_number, address=d.owner_address) if d.owner_name else None
-    events = desk.events_of(d)
+    events = desk.events_of(d) if form in ("04", "06") else []    # only these print from the history
     due_at, new_due_at = d.due_at, None
     if form == "04":
         ext = next(e for e in events if e.kind == "extension")

@@ -18,6 +18,7 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
                                                 OfficeCalendar, local, parse_session)
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
+from commune_desk.store import compiled
 from commune_desk.store.db import open_database
 from commune_desk.store.processing import Processing
 from commune_desk.store.queries import Queries
@@ -138,7 +139,7 @@ class Desk(Processing, Queries):
         return list(query)
 
     def procedure(self, pid: str) -> Procedure:
-        proc = Procedure.get_or_none(Procedure.id == nfc(pid).strip().upper())
+        proc = compiled.get_or_none(Procedure, '"id" = ?', nfc(pid).strip().upper())
         if proc is None:
             raise NotFound(f"Không có thủ tục mã «{pid}» trong danh mục. Xem danh mục: commune-desk catalog.")
         return proc
@@ -156,7 +157,7 @@ class Desk(Processing, Queries):
 
     def dossier(self, key: str) -> Dossier:
         text = nfc(key).strip()
-        found = Dossier.get_or_none((Dossier.code == text.upper()) | (Dossier.uuid == text.lower()))
+        found = compiled.get_or_none(Dossier, '"code" = ? OR "uuid" = ?', text.upper(), text.lower())
         if found is None:
             raise NotFound(f"Không tìm thấy hồ sơ «{text}».")
         return found
@@ -174,8 +175,8 @@ class Desk(Processing, Queries):
         cfg = self.config()
         if dossier is not None:
             data["dossier"] = snapshot(dossier)
-        return Event.create(kind=kind, dossier=dossier, at=self.now(), actor=(cfg.clerk_name if cfg else ""),
-                            data=data, sync_state="pending" if sync else "local")
+        return compiled.insert(Event(kind=kind, dossier=dossier, at=self.now(), actor=(cfg.clerk_name if cfg else ""),
+                                     data=data, sync_state="pending" if sync else "local"))
 
     def setup(self, *, office_name: str, agency_code: str, desk: int = 1, **extra) -> OfficeConfig:
         office = clean(office_name, label="Tên cơ quan", max_len=200, required=True, field="office_name")
@@ -319,7 +320,7 @@ class Desk(Processing, Queries):
                 dossier.status = Status.SUPPLEMENT
             else:
                 dossier.status = Status.NOT_ACCEPTED
-            dossier.save(force_insert=True)
+            compiled.insert(dossier)
             self._event("intake", dossier, outcome=outcome, imported=imported)
             Draft.delete().where(Draft.name == "intake").execute()
         return dossier

@@ -1,0 +1,39 @@
+"""Statements composed once, for the ones every intake and every slip runs.
+
+peewee composes a statement's SQL anew on each call: ~1 ms for the 55 columns of a dossier,
+while SQLite runs it in ~0.03 ms. These helpers compose the text once per model (and column set)
+and bind values through the fields' own converters, so rows go in and come out as with peewee.
+"""
+
+from functools import cache
+
+
+@cache
+def _insert_sql(model, names: tuple[str, ...]) -> str:
+    meta = model._meta
+    columns = ", ".join(f'"{meta.fields[n].column_name}"' for n in names)
+    return f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+
+
+def insert(row):
+    """`row.save(force_insert=True)` for a new row of a model with an auto-increment key."""
+    meta = row._meta
+    assert meta.auto_increment and row._pk is None
+    data = row.__data__
+    fields = [f for f in meta.sorted_fields if f.name in data and f is not meta.primary_key]
+    sql = _insert_sql(type(row), tuple(f.name for f in fields))
+    row._pk = meta.database.execute_sql(sql, [f.db_value(data[f.name]) for f in fields]).lastrowid
+    row._dirty.clear()
+    return row
+
+
+@cache
+def _select_sql(model, where: str) -> str:
+    meta = model._meta
+    columns = ", ".join(f'"{f.column_name}"' for f in meta.sorted_fields)
+    return f'SELECT {columns} FROM "{meta.table_name}" WHERE {where} LIMIT 1'
+
+
+def get_or_none(model, where: str, *params):
+    """The row of `model` matching `where` (SQL with ? placeholders), or None."""
+    return next(iter(model.raw(_select_sql(model, where), *params)), None)
