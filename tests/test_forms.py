@@ -172,6 +172,18 @@ def test_no_qr_without_lookup_url(tmp_path):
     assert symbols == [f"CODE-128:{h.CODE}"]
 
 
+@pytest.mark.parametrize("length", [0, 1, 17, 21, 40, 66, 150, 400, 1200])
+def test_qr_modules_are_those_qrcode_makes(length):
+    import qrcode
+    from commune_desk.forms.qr import MASK, qr_matrix
+    tail = "".join("0123456789ABC.:/xyz?=&đơ"[(i * 7) % 24] for i in range(length))
+    for value in (tail, "https://dichvucong.example.vn/tra-cuu?ma=" + tail, "9" * length):
+        ref = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=MASK)
+        ref.add_data(value)
+        ref.make(fit=True)
+        assert qr_matrix(value) == tuple(tuple(row) for row in ref.get_matrix()), value
+
+
 # -- fit ------------------------------------------------------------------------------
 def overlapping(words: list[h.Word]) -> list[tuple[str, str]]:
     shrink = 0.6

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
+
+from . import qr
 
 QUIET_MODULES = 10  # quiet zone on each side, in module widths
 
@@ -49,14 +49,7 @@ class Barcode128(Flowable):
         symbol.drawOn(self.canv, x, 0)
 
 
-@lru_cache(maxsize=64)
-def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
-    """QR modules (error correction M, no border), cached for reprints."""
-    # a fixed mask is valid QR (ISO 18004 lets the encoder choose); scoring all eight costs ~10 ms
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=2)
-    qr.add_data(value)
-    qr.make(fit=True)
-    return tuple(tuple(row) for row in qr.get_matrix())
+qr_matrix = lru_cache(maxsize=64)(qr.qr_matrix)     # cached for reprints
 
 
 class QrCode(Flowable):
