@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import groupby
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
@@ -82,21 +83,22 @@ def draw_qr(canvas, value: str, x: float, top: float, size: float, border: int =
     """A QR code of `size` points whose top-left corner (quiet zone included) is at (x, top);
     dark runs of each row are one rectangle of a single filled path."""
     matrix = qr_matrix(value)
-    n = len(matrix)
-    cell = size / (n + 2 * border)
-    x0, y0 = x + border * cell, top - border * cell
-    path = canvas.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                path.rect(x0 + start * cell, y0 - (r + 1) * cell, (c - start) * cell, cell)
-            else:
-                c += 1
+    cell = size / (len(matrix) + 2 * border)
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    # in module units from the symbol's top-left corner, rows going down: integer coordinates
+    canvas.transform(cell, 0, 0, -cell, x + border * cell, top - border * cell)
+    canvas.addLiteral(_dark_runs(matrix) + " f")
     canvas.restoreState()
+
+
+def _dark_runs(matrix) -> str:
+    ops = []
+    for r, row in enumerate(matrix):
+        c = 0
+        for dark, run in groupby(row):
+            width = len(tuple(run))
+            if dark:
+                ops.append(f"{c} {r} {width} 1 re")
+            c += width
+    return " ".join(ops)

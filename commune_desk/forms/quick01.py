@@ -35,9 +35,12 @@ class Run:
 
 def wrap_runs(runs: list[Run], size: float, width: float) -> list[list[Run]]:
     """Greedy word wrap of mixed-font text; each line is a list of same-font runs."""
+    runs = [Run(nfc(r.text), r.font) for r in runs if r.text]
+    if runs and runs[0].text[0] != " " and sum(stringWidth(r.text, r.font, size) for r in runs) <= width:
+        return [_merged((r.text, r.font) for r in runs)]     # most lines fit: nothing to break
     words: list[tuple[str, str]] = []
     for run in runs:
-        for i, word in enumerate(nfc(run.text).split(" ")):
+        for i, word in enumerate(run.text.split(" ")):
             if i and words:
                 words.append((" ", run.font))
             if word:
@@ -66,16 +69,18 @@ def wrap_runs(runs: list[Run], size: float, width: float) -> list[list[Run]]:
             w = stringWidth(word, font, size)
         lines[-1].append((word, font))
         x += w
-    out = []
-    for line in lines:
-        merged: list[Run] = []
-        for word, font in line:
-            if merged and merged[-1].font == font:
-                merged[-1].text += word
-            else:
-                merged.append(Run(word, font))
-        out.append(merged)
-    return out
+    return [_merged(line) for line in lines]
+
+
+def _merged(pieces) -> list[Run]:
+    """(text, font) pieces joined into runs of one font each."""
+    merged: list[Run] = []
+    for text, font in pieces:
+        if merged and merged[-1].font == font:
+            merged[-1].text += text
+        else:
+            merged.append(Run(text, font))
+    return merged
 
 
 class Pen:
@@ -248,6 +253,8 @@ def _documents(pen: Pen, data: FormData, paper: Paper) -> None:
             for line in lines:
                 y -= lead
                 content = "".join(r.text for r in line)
+                if not content:
+                    continue
                 cw = stringWidth(content, font, sm)
                 c.setFont(font, sm)
                 c.drawString(x + pad if align == "left" else x + (w - cw) / 2, y + sm * 0.22, content)
