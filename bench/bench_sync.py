@@ -198,8 +198,10 @@ def _change(agency: str, desk_no: int, seq: int, rng: random.Random) -> dict:
 
 def bench_many_desks(workdir: Path, desks: int = 100, batches: int = 5, per_batch: int = 40) -> list[tuple]:
     workers = os.cpu_count() or 1
-    server = harness.make_server("postgresql", workdir / "pg-server", threads=16,
-                                 extra_args=["--workers", workers])
+    # a cluster of its own that fsyncs every commit, as a province's would (the tests' does not)
+    cluster = harness.PgCluster(durable=True).start()
+    server = harness.Server(cluster.new_database(), workdir / "pg-server", threads=16,
+                            extra_args=["--workers", workers]).start()
     try:
         from commune_desk.district import admin
         from commune_desk.district.db import session as district_session
@@ -251,29 +253,40 @@ def bench_many_desks(workdir: Path, desks: int = 100, batches: int = 5, per_batc
             conn.close()
 
         threads = [threading.Thread(target=desk_thread, args=(a, t, k)) for k, (a, t) in enumerate(tokens)]
+        import resource
+        cpu0 = (harness.cpu_seconds(server.processes()), harness.cpu_seconds(cluster.processes()),
+                resource.getrusage(resource.RUSAGE_SELF))
         t0 = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - t0
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (harness.cpu_seconds(server.processes()) - cpu0[0], harness.cpu_seconds(cluster.processes()) - cpu0[1],
+               me.ru_utime + me.ru_stime - cpu0[2].ru_utime - cpu0[2].ru_stime)
+        per = [1000 * c / max(1, len(latencies)) for c in cpu]
         stored = server.query("SELECT count(*) FROM change")[0][0]
         lat = sorted(latencies)
         p99 = lat[min(len(lat) - 1, int(round(0.99 * len(lat))) - 1)]
         return [
             ("desks pushing at once", f"{desks} ({batches} batches × {per_batch} dossiers each)"),
-            ("server", f"{workers} waitress process(es) × 16 threads, PostgreSQL on this machine"),
+            ("server", f"{workers} waitress process(es) × 16 threads; PostgreSQL on this machine, fsync on"),
             ("requests / errors", f"{len(latencies)} / {len(errors)}" + (f"  e.g. {errors[0][:80]}" if errors else "")),
             ("changes stored (expected)", f"{stored:,} ({desks * batches * per_batch:,})"),
             ("latency p50 / p99 / max", f"{statistics.median(lat) * 1000:.0f} / {p99 * 1000:.0f} / "
                                         f"{lat[-1] * 1000:.0f} ms (goal p99 ≤ 500 ms)"),
             ("wall time", f"{wall:.1f} s"),
+            ("CPU per request", f"server {per[0]:.1f} ms + PostgreSQL {per[1]:.1f} ms + the 100 desks {per[2]:.1f} ms "
+                                f"= {sum(per):.1f} ms on {os.cpu_count()} cores ⇒ at most "
+                                f"{1000 * (os.cpu_count() or 1) / sum(per):.0f} requests/s on this machine"),
             ("server throughput", f"{len(latencies) / wall:.0f} requests/s ({desks * batches * per_batch / wall:,.0f} "
                                   f"changes/s); with {desks} requests queued at once a request waits for "
                                   f"about {desks} services: ≈ {1000 * desks * wall / len(latencies):.0f} ms"),
         ]
     finally:
         server.stop()
+        cluster.stop()
 
 
 # ---- 3. a day's work over a bad link, cut in the middle ----------------------------------------

@@ -48,7 +48,8 @@ class PgCluster:
     """initdb + pg_ctl in a temporary folder, listening on loopback only. As root, postgres runs
     as the unprivileged 'postgres' (or 'nobody') user."""
 
-    def __init__(self, max_connections: int = 200):
+    def __init__(self, max_connections: int = 200, durable: bool = False):
+        self.durable = durable          # fsync on commit (benchmarks); tests run without it
         self.bin = pg_bin()
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="cd-pg-"))
@@ -77,9 +78,9 @@ class PgCluster:
     def start(self) -> "PgCluster":
         self._run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-sync", "--locale=C")
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                f"-c synchronous_commit=off -c full_page_writes=off -c max_connections={self.max_connections} "
-                "-c shared_buffers=64MB")
+        speed = "" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {speed}"
+                f"-c max_connections={self.max_connections} -c shared_buffers=64MB")
         self._run(self.bin / "pg_ctl", "-D", self.data, "-o", opts, "-l", self.dir / "log", "-w", "-t", "60", "start")
         self.started = True
         return self
@@ -91,6 +92,11 @@ class PgCluster:
             self.started = False
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def processes(self) -> list[int]:
+        """The postmaster and its children (backends, writer, WAL writer …)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        return [postmaster] + _children(postmaster)
+
     def new_database(self) -> str:
         import psycopg2
         self._dbs += 1
@@ -101,6 +107,27 @@ class PgCluster:
             cur.execute(f"CREATE DATABASE {name}")
         conn.close()
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 _cluster: PgCluster | None = None
@@ -155,6 +182,10 @@ class Server:
 
     def log(self) -> str:
         return (self.workdir / "server.log").read_text(errors="replace")
+
+    def processes(self) -> list[int]:
+        """The server process and its workers (serve --workers)."""
+        return [self.proc.pid] + _children(self.proc.pid)
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
