@@ -9,7 +9,7 @@ upstream status changes) and are never pushed back.
 import logging
 from datetime import date, datetime
 
-from peewee import JOIN, SQL, IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from commune_desk.catalog import parse_catalog
 from commune_desk.rules.text import fold
@@ -90,13 +90,17 @@ def mark_synced(desk, uuids, at: datetime) -> int:
     if not uuids:
         return 0
     done = 0
-    # "+sync_state": without it SQLite walks the sync_state index (every pending row) for a long
-    # IN list instead of looking each uuid up (28 ms instead of 1.5 ms for 200 changes)
-    not_yet = SQL('+"sync_state" = ?', [PENDING])
+    synced_at = Event.synced_at.db_value(at)
     with desk.using(), desk.db.atomic():
         for i in range(0, len(uuids), 500):
-            done += (Event.update(sync_state=SYNCED, synced_at=at, sync_note="")
-                     .where(Event.uuid.in_(uuids[i:i + 500]), not_yet).execute())
+            chunk = uuids[i:i + 500]
+            # "+sync_state": without it SQLite walks the sync_state index (every pending row) for
+            # a long IN list instead of looking each uuid up (28 ms instead of 1.5 ms for 200);
+            # plain SQL because peewee took as long again to compose the IN list
+            done += desk.db.execute_sql(
+                f'UPDATE "event" SET "sync_state" = ?, "synced_at" = ?, "sync_note" = \'\' '
+                f'WHERE "uuid" IN ({", ".join("?" * len(chunk))}) AND +"sync_state" = ?',
+                [SYNCED, synced_at, *chunk, PENDING]).rowcount
     return done
 
 
