@@ -9,22 +9,30 @@ from functools import cache
 
 
 @cache
-def _insert_sql(model, names: tuple[str, ...]) -> str:
+def _insert_sql(model, names: tuple[str, ...], replace: bool) -> str:
     meta = model._meta
     columns = ", ".join(f'"{meta.fields[n].column_name}"' for n in names)
-    return f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    return f'{verb} INTO "{meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
 
 
-def insert(row):
-    """`row.save(force_insert=True)` for a new row of a model with an auto-increment key."""
+def insert(row, *, replace: bool = False):
+    """`row.save(force_insert=True)` for a new row; with `replace`, `Model.replace(**fields)`."""
     meta = row._meta
-    assert meta.auto_increment and row._pk is None
     data = row.__data__
-    fields = [f for f in meta.sorted_fields if f.name in data and f is not meta.primary_key]
-    sql = _insert_sql(type(row), tuple(f.name for f in fields))
-    row._pk = meta.database.execute_sql(sql, [f.db_value(data[f.name]) for f in fields]).lastrowid
+    new_key = meta.auto_increment and data.get(meta.primary_key.name) is None
+    fields = [f for f in meta.sorted_fields if f.name in data and not (new_key and f is meta.primary_key)]
+    sql = _insert_sql(type(row), tuple(f.name for f in fields), replace)
+    cursor = meta.database.execute_sql(sql, [f.db_value(data[f.name]) for f in fields])
+    if new_key:
+        row._pk = cursor.lastrowid
     row._dirty.clear()
     return row
+
+
+def delete(model, where: str, *params) -> None:
+    """Delete the rows of `model` matching `where` (SQL with ? placeholders)."""
+    model._meta.database.execute_sql(f'DELETE FROM "{model._meta.table_name}" WHERE {where}', params)
 
 
 @cache

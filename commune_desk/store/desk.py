@@ -278,7 +278,7 @@ class Desk(Processing, Queries):
 
     def _next_code(self, cfg: OfficeConfig, received_at: datetime) -> str:
         day = local(received_at).date()
-        counter = CodeCounter.get_or_none(CodeCounter.day == day)
+        counter = compiled.get_or_none(CodeCounter, '"day" = ?', CodeCounter.day.db_value(day))
         if counter is not None:
             used = counter.last_seq       # written in the same transaction as every code it gave
         else:
@@ -289,7 +289,7 @@ class Desk(Processing, Queries):
                 Dossier.code.between(f"{prefix}{first:04d}", f"{prefix}{last:04d}")).scalar())
             used = int(highest[-4:]) if highest else None
         seq = codes.next_sequence(cfg.desk, used)
-        CodeCounter.replace(day=day, last_seq=seq).execute()
+        compiled.insert(CodeCounter(day=day, last_seq=seq), replace=True)
         return codes.format_code(cfg.agency_code, received_at, seq)
 
     def intake(self, form: IntakeForm, received_at: datetime | None = None) -> Dossier:
@@ -322,7 +322,7 @@ class Desk(Processing, Queries):
                 dossier.status = Status.NOT_ACCEPTED
             compiled.insert(dossier)
             self._event("intake", dossier, outcome=outcome, imported=imported)
-            Draft.delete().where(Draft.name == "intake").execute()
+            compiled.delete(Draft, '"name" = ?', "intake")
         return dossier
 
     def save_draft(self, data: dict, name: str = "intake") -> None:
