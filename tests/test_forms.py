@@ -136,6 +136,28 @@ def test_receipt_optional_lines(tmp_path):
     assert "ngày làm việc" not in flat
 
 
+def test_receipt_with_more_characters_than_one_font_subset_holds(tmp_path):
+    # the direct slip keeps one subset per face (255 characters): beyond that, platypus prints it
+    from commune_desk.forms.quick01 import render as direct
+    many = "".join(chr(c) for c in [*range(0x100, 0x130), *range(0x391, 0x3A2), *range(0x3B1, 0x3CA),
+                                    *range(0x400, 0x460)])
+    data = h.sample(notes=" ".join(many[i:i + 20] for i in range(0, len(many), 20)))
+    assert direct(data, PAPERS["a5"]) is None
+    assert_printed(render(tmp_path, "01", data), [f"Ghi chú: {data.notes}"])
+
+
+def test_slip_font_subsets_are_those_reportlab_makes():
+    from reportlab.pdfbase.pdfmetrics import getFont
+    from commune_desk.forms import fonts
+    from commune_desk.forms.subset import program
+    fonts.register_fonts()
+    text = "Nguyễn Thị Hồng Nhung ỨỪỬỮỰ ĂÂĐÊÔƠƯ ằẳẵặ ồổỗộ 0123456789 (Ký và ghi rõ họ tên) – …"
+    for name in (fonts.REGULAR, fonts.BOLD, fonts.ITALIC):
+        face = getFont(name).face
+        chars = [0, *dict.fromkeys(map(ord, text)), 0x10FFF0]     # the last is not in the face
+        assert program(face, chars) == face.makeSubset(chars)
+
+
 def test_receipt_number_and_print_date_can_differ_from_code(tmp_path):
     data = h.sample(number="125/TN", printed_at=h.at(2026, 11, 23, 7, 45))
     flat = assert_printed(render(tmp_path, "01", data),

@@ -1,16 +1,18 @@
 """Code128 barcode and QR code flowables, drawn as vectors (no text)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from itertools import groupby
 
 from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from . import qr
 
 QUIET_MODULES = 10  # quiet zone on each side, in module widths
+_DARK = re.compile(rb"\x01+")      # a run of dark modules in bytes(row)
 
 
 class Barcode128(Flowable):
@@ -31,6 +33,7 @@ class Barcode128(Flowable):
         self.bars = probe.width             # also validates: sets probe.valid
         if not value or probe.valid != 1:   # Code128 drops non-ASCII characters
             raise ValueError(f"Mã hồ sơ có ký tự không in được thành mã vạch: {value!r}")
+        self.pattern = probe.decomposed     # bar widths as letters: "A".. bars, "a".. spaces
         self.modules = probe.width + 2 * QUIET_MODULES
         self.module = max_module
         self.bleed = bleed
@@ -43,11 +46,20 @@ class Barcode128(Flowable):
         return avail_width, self.height
 
     def draw(self):
-        quiet = QUIET_MODULES * self.module
-        symbol = Code128(self.value, barWidth=self.module, barHeight=self.bar_height,
-                         quiet=1, lquiet=quiet, rquiet=quiet, humanReadable=0)
-        x = (self.avail - symbol.width) / 2
-        symbol.drawOn(self.canv, x, 0)
+        self.canv.addLiteral(self.ops(0, 0))
+
+    def ops(self, x: float, y: float) -> str:
+        """PDF operators of the symbol centred in the wrapped width from (x, y), in module units
+        across. Each bar is filled on its own: renderers snap a lone rectangle to whole pixels,
+        which keeps thin bars crisp for scanners."""
+        left, bars = 0, []
+        for letter in self.pattern:
+            width = ord(letter.lower()) - ord("a") + 1
+            if letter.isupper():
+                bars.append(f"{left} 0 {width} {fp_str(self.bar_height)} re f")
+            left += width
+        x0 = x + (self.avail - self.bars * self.module) / 2
+        return f"q 0 0 0 rg {fp_str(self.module)} 0 0 1 {fp_str(x0, y)} cm {' '.join(bars)} Q"
 
 
 qr_matrix = lru_cache(maxsize=64)(qr.qr_matrix)     # cached for reprints
@@ -76,29 +88,19 @@ class QrCode(Flowable):
             x0 = 0
         else:
             x0 = (self.avail - self.size) / 2
-        draw_qr(self.canv, self.value, x0, self.size, self.size)
+        self.canv.addLiteral(qr_ops(self.value, x0, self.size, self.size))
 
 
-def draw_qr(canvas, value: str, x: float, top: float, size: float, border: int = QrCode.BORDER) -> None:
-    """A QR code of `size` points whose top-left corner (quiet zone included) is at (x, top);
-    dark runs of each row are one rectangle of a single filled path."""
+def qr_ops(value: str, x: float, top: float, size: float, border: int = QrCode.BORDER) -> str:
+    """PDF operators of a QR code of `size` points whose top-left corner (quiet zone included)
+    is at (x, top): dark runs of each row are rectangles of one filled path, in module units
+    from the symbol's top-left corner with rows going down, so every coordinate is an integer."""
     matrix = qr_matrix(value)
     cell = size / (len(matrix) + 2 * border)
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
-    # in module units from the symbol's top-left corner, rows going down: integer coordinates
-    canvas.transform(cell, 0, 0, -cell, x + border * cell, top - border * cell)
-    canvas.addLiteral(_dark_runs(matrix) + " f")
-    canvas.restoreState()
+    place = fp_str(cell, 0, 0, -cell, x + border * cell, top - border * cell)
+    return f"q 0 0 0 rg {place} cm {_dark_runs(matrix)} f Q"
 
 
 def _dark_runs(matrix) -> str:
-    ops = []
-    for r, row in enumerate(matrix):
-        c = 0
-        for dark, run in groupby(row):
-            width = len(tuple(run))
-            if dark:
-                ops.append(f"{c} {r} {width} 1 re")
-            c += width
-    return " ".join(ops)
+    return " ".join(f"{run.start()} {r} {run.end() - run.start()} 1 re"
+                    for r, row in enumerate(matrix) for run in _DARK.finditer(bytes(row)))

@@ -1,22 +1,22 @@
-"""Form 01 drawn straight on the canvas, for the slip a clerk prints dozens of times a day.
+"""Form 01 drawn straight on one page, for the slip a clerk prints dozens of times a day.
 
 The platypus layout (slips.form01) is general and handles every overflow case, but spends
-~40 ms in paragraph and table machinery; this draws the same content in a few ms. It returns
-None whenever the slip would not fit one sheet, and the caller falls back to platypus.
+~40 ms in paragraph and table machinery; this draws the same content in a few ms, on the
+one-page writer. It returns None whenever the slip would not fit one sheet (or one face would
+need more than 255 different characters), and the caller falls back to platypus.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
-from .codes import Barcode128, draw_qr
+from .codes import Barcode128, qr_ops
 from .layout import MOTTO, NATION, Paper, upper
 from .model import FormData
+from .onepage import OnePage, SubsetFull
 from .slips import PICKUP_NOTE, SIGN_HINT, TITLES, print_date, qr_url, return_place, when
 from .wording import BLANK, count, date_line, days_text, money, nfc
 
@@ -86,8 +86,8 @@ def _merged(pieces) -> list[Run]:
 class Pen:
     """A cursor going down the sheet; raises Overflow below the bottom margin."""
 
-    def __init__(self, canvas: Canvas, paper: Paper):
-        self.c, self.p = canvas, paper
+    def __init__(self, page: OnePage, paper: Paper):
+        self.page, self.p = page, paper
         self.left, self.width = paper.left, paper.content_width
         self.y = paper.height - paper.top
 
@@ -108,13 +108,11 @@ class Pen:
             total = sum(stringWidth(r.text, r.font, size) for r in line)
             cx = x + (width - total) / 2 if align == "center" else x
             for r in line:
-                self.c.setFont(r.font, size)
-                self.c.drawString(cx, self.y + size * 0.22, r.text)
+                self.page.text(cx, self.y + size * 0.22, r.font, size, r.text)
                 cx += stringWidth(r.text, r.font, size)
 
     def rule(self, x_center: float, width: float, below: float = 1.5) -> None:
-        self.c.setLineWidth(0.6)
-        self.c.line(x_center - width / 2, self.y - below, x_center + width / 2, self.y - below)
+        self.page.line(x_center - width / 2, self.y - below, x_center + width / 2, self.y - below, 0.6)
 
 
 def render(data: FormData, paper: Paper, title: str = "", author: str = "") -> bytes | None:
@@ -130,24 +128,16 @@ def render(data: FormData, paper: Paper, title: str = "", author: str = "") -> b
 
 
 def _render_at(data: FormData, paper: Paper, title: str, author: str) -> bytes | None:
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(paper.width, paper.height), pageCompression=0,
-               initialFontName=R, initialFontSize=paper.size)
-    c.setTitle(nfc(title))
-    c.setAuthor(nfc(author))
-    c.setSubject(nfc(data.code))
-    c.setCreator("Commune Desk")
+    page = OnePage(paper.width, paper.height)
     try:
-        _draw(c, data, paper)
-    except Overflow:
+        _draw(page, data, paper)
+    except (Overflow, SubsetFull):
         return None
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return page.pdf(title=nfc(title), author=nfc(author), subject=nfc(data.code), creator="Commune Desk")
 
 
-def _draw(c: Canvas, data: FormData, paper: Paper) -> None:
-    pen = Pen(c, paper)
+def _draw(page: OnePage, data: FormData, paper: Paper) -> None:
+    pen = Pen(page, paper)
     s, h, sm = paper.size, paper.header, paper.small
     office = data.office
 
@@ -180,11 +170,11 @@ def _draw(c: Canvas, data: FormData, paper: Paper) -> None:
     barcode = Barcode128(data.code, paper.barcode_height, paper.barcode_module)   # validates the code
     barcode.wrap(area, paper.barcode_height)
     bar_y = block_top - 2 * mm - paper.barcode_height
-    barcode.drawOn(c, pen.left, bar_y)
+    page.raw(barcode.ops(pen.left, bar_y))
     pen.y = bar_y
     pen.lines([Run("Mã hồ sơ: ", R), Run(data.code, B)], s, width=area, align="center")
     if url:
-        draw_qr(c, url, pen.left + pen.width - paper.qr_size, block_top, paper.qr_size)
+        page.raw(qr_ops(url, pen.left + pen.width - paper.qr_size, block_top, paper.qr_size))
         pen.y = min(pen.y, block_top - paper.qr_size)
 
     # title and body
@@ -224,7 +214,7 @@ def _draw(c: Canvas, data: FormData, paper: Paper) -> None:
 
 
 def _documents(pen: Pen, data: FormData, paper: Paper) -> None:
-    c, sm = pen.c, paper.small
+    page, sm = pen.page, paper.small
     widths = {"a4": (7, 78, 12, 16, 12)}.get(paper.key, (7, 66, 13, 17, 13))
     scale = pen.width / sum(widths)
     widths = [w * scale for w in widths]
@@ -239,7 +229,6 @@ def _documents(pen: Pen, data: FormData, paper: Paper) -> None:
         rows.append([("", R, "center"), ("(Không có giấy tờ kèm theo)", R, "left"), ("", R, "center"),
                      ("", R, "center"), ("", R, "center")])
     pen.y -= paper.size * 0.3
-    c.setLineWidth(0.5)
     top = pen.y
     xs = [pen.left]
     for w in widths:
@@ -256,13 +245,12 @@ def _documents(pen: Pen, data: FormData, paper: Paper) -> None:
                 if not content:
                     continue
                 cw = stringWidth(content, font, sm)
-                c.setFont(font, sm)
-                c.drawString(x + pad if align == "left" else x + (w - cw) / 2, y + sm * 0.22, content)
+                page.text(x + pad if align == "left" else x + (w - cw) / 2, y + sm * 0.22, font, sm, content)
         pen.y -= height
-        c.line(xs[0], pen.y, xs[-1], pen.y)
-    c.line(xs[0], top, xs[-1], top)
+        page.line(xs[0], pen.y, xs[-1], pen.y, 0.5)
+    page.line(xs[0], top, xs[-1], top, 0.5)
     for x in xs:
-        c.line(x, top, x, pen.y)
+        page.line(x, top, x, pen.y, 0.5)
     pen.y -= paper.size * 0.2
 
 
