@@ -29,22 +29,28 @@ class _Subset:
     def __init__(self, font, resource: str):
         self.font, self.resource = font, resource
         self.chars = [0]                          # code -> code point
+        self.known: set[str] = set()
         self.codes: dict[int, str] = {}           # code point -> code, as a str.translate table
-        self.covered = font.face.charToGlyph
 
     def encode(self, text: str) -> bytes:
-        codes = self.codes
-        for ch in dict.fromkeys(text):
+        if not self.known.issuperset(text):
+            self._add(text)
+        return text.translate(self.codes).encode("latin-1")
+
+    def _add(self, text: str) -> None:
+        covered = self.font.face.charToGlyph
+        for ch in dict.fromkeys(text):                # in order: the same text, the same file
+            if ch in self.known:
+                continue
             point = ord(ch)
-            if point not in codes:
-                if point not in self.covered:
-                    codes[point] = "\0"
-                    continue
-                if len(self.chars) == SUBSET_SIZE:
-                    raise SubsetFull(self.font.fontName)
-                codes[point] = chr(len(self.chars))
+            if point not in covered:
+                self.codes[point] = "\0"
+            elif len(self.chars) == SUBSET_SIZE:
+                raise SubsetFull(self.font.fontName)
+            else:
+                self.codes[point] = chr(len(self.chars))
                 self.chars.append(point)
-        return text.translate(codes).encode("latin-1")
+            self.known.add(ch)
 
 
 class OnePage:

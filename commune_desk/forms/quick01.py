@@ -31,55 +31,57 @@ class Overflow(Exception):
 class Run:
     text: str
     font: str
+    width: float = 0.0        # set by wrap_runs, at the size it wraps for
 
 
 def wrap_runs(runs: list[Run], size: float, width: float) -> list[list[Run]]:
     """Greedy word wrap of mixed-font text; each line is a list of same-font runs."""
-    runs = [Run(nfc(r.text), r.font) for r in runs if r.text]
-    if runs and runs[0].text[0] != " " and sum(stringWidth(r.text, r.font, size) for r in runs) <= width:
-        return [_merged((r.text, r.font) for r in runs)]     # most lines fit: nothing to break
-    words: list[tuple[str, str]] = []
+    runs = [Run(text, r.font, stringWidth(text, r.font, size)) for r in runs if (text := nfc(r.text))]
+    if runs and runs[0].text[0] != " " and sum(r.width for r in runs) <= width:
+        return [_merged(runs)]                      # most lines fit: nothing to break
+    words: list[Run] = []
     for run in runs:
+        space = Run(" ", run.font, stringWidth(" ", run.font, size))
         for i, word in enumerate(run.text.split(" ")):
             if i and words:
-                words.append((" ", run.font))
+                words.append(space)
             if word:
-                words.append((word, run.font))
-    lines: list[list[tuple[str, str]]] = [[]]
+                words.append(Run(word, run.font, stringWidth(word, run.font, size)))
+    lines: list[list[Run]] = [[]]
     x = 0.0
-    for word, font in words:
-        w = stringWidth(word, font, size)
-        if word == " ":
+    for word in words:
+        if word.text == " ":
             if lines[-1]:
-                lines[-1].append((word, font))
-                x += w
+                lines[-1].append(word)
+                x += word.width
             continue
-        if x + w > width and lines[-1]:
-            while lines[-1] and lines[-1][-1][0] == " ":
+        if x + word.width > width and lines[-1]:
+            while lines[-1] and lines[-1][-1].text == " ":
                 lines[-1].pop()
             lines.append([])
             x = 0.0
-        while w > width and len(word) > 1:          # a single word wider than the line
-            cut = len(word)
-            while cut > 1 and stringWidth(word[:cut], font, size) > width:
+        while word.width > width and len(word.text) > 1:      # a single word wider than the line
+            text, font = word.text, word.font
+            cut = len(text)
+            while cut > 1 and stringWidth(text[:cut], font, size) > width:
                 cut -= 1
-            lines[-1].append((word[:cut], font))
+            lines[-1].append(Run(text[:cut], font, stringWidth(text[:cut], font, size)))
             lines.append([])
-            word = word[cut:]
-            w = stringWidth(word, font, size)
-        lines[-1].append((word, font))
-        x += w
+            word = Run(text[cut:], font, stringWidth(text[cut:], font, size))
+        lines[-1].append(word)
+        x += word.width
     return [_merged(line) for line in lines]
 
 
-def _merged(pieces) -> list[Run]:
-    """(text, font) pieces joined into runs of one font each."""
+def _merged(pieces: list[Run]) -> list[Run]:
+    """Adjacent pieces of one font joined into one run."""
     merged: list[Run] = []
-    for text, font in pieces:
-        if merged and merged[-1].font == font:
-            merged[-1].text += text
+    for piece in pieces:
+        if merged and merged[-1].font == piece.font:
+            last = merged[-1]
+            merged[-1] = Run(last.text + piece.text, last.font, last.width + piece.width)
         else:
-            merged.append(Run(text, font))
+            merged.append(piece)
     return merged
 
 
@@ -105,11 +107,11 @@ class Pen:
         self.y -= space_before
         for line in wrapped:
             self.y -= leading
-            total = sum(stringWidth(r.text, r.font, size) for r in line)
+            total = sum(r.width for r in line)
             cx = x + (width - total) / 2 if align == "center" else x
             for r in line:
                 self.page.text(cx, self.y + size * 0.22, r.font, size, r.text)
-                cx += stringWidth(r.text, r.font, size)
+                cx += r.width
 
     def rule(self, x_center: float, width: float, below: float = 1.5) -> None:
         self.page.line(x_center - width / 2, self.y - below, x_center + width / 2, self.y - below, 0.6)
@@ -241,10 +243,9 @@ def _documents(pen: Pen, data: FormData, paper: Paper) -> None:
             y = pen.y - (height - len(lines) * lead) / 2
             for line in lines:
                 y -= lead
-                content = "".join(r.text for r in line)
-                if not content:
+                if not line:
                     continue
-                cw = stringWidth(content, font, sm)
+                content, cw = "".join(r.text for r in line), sum(r.width for r in line)
                 page.text(x + pad if align == "left" else x + (w - cw) / 2, y + sm * 0.22, font, sm, content)
         pen.y -= height
         page.line(xs[0], pen.y, xs[-1], pen.y, 0.5)
