@@ -43,5 +43,11 @@ def _select_sql(model, where: str) -> str:
 
 
 def get_or_none(model, where: str, *params):
-    """The row of `model` matching `where` (SQL with ? placeholders), or None."""
-    return next(iter(model.raw(_select_sql(model, where), *params)), None)
+    """The row of `model` matching `where` (SQL with ? placeholders), or None; built as peewee
+    builds a selected row (its cursor wrapper costs as much again as the query here)."""
+    row = model._meta.database.execute_sql(_select_sql(model, where), params).fetchone()
+    if row is None:
+        return None
+    found = model(__no_default__=1, **{f.name: f.python_value(v) for f, v in zip(model._meta.sorted_fields, row)})
+    found._dirty.clear()
+    return found
