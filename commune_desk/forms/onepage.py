@@ -77,7 +77,8 @@ class OnePage:
     def pdf(self, *, title: str, author: str, subject: str, creator: str) -> bytes:
         doc = _Objects()
         fonts = " ".join(f"/{s.resource} {_font(doc, s)} 0 R" for s in self.subsets.values())
-        content = doc.stream("\n".join(self.ops).encode("latin-1"))
+        ops = "\n".join(self.ops).encode("latin-1")
+        content = doc.stream(ops)
         pages = doc.reserve()
         page = doc.add(f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 {fp_str(self.width, self.height)}] "
                        f"/Resources << /Font << {fonts} >> >> /Contents {content} 0 R >>")
@@ -89,7 +90,7 @@ class OnePage:
         info = doc.add(f"<< /Title {_string(title)} /Author {_string(author)} /Subject {_string(subject)} "
                        f"/Creator {_string(creator)} /Producer {_string(creator)} "
                        f"/CreationDate {date} /ModDate {date} >>")
-        return doc.file(catalog, info)
+        return doc.file(catalog, info, hashlib.md5(ops + date.encode()).hexdigest())
 
 
 def _font(doc: _Objects, subset: _Subset) -> int:
@@ -102,8 +103,8 @@ def _font(doc: _Objects, subset: _Subset) -> int:
     flags = face.flags & ~FF_NONSYMBOLIC | FF_SYMBOLIC
     descriptor = doc.add(
         f"<< /Type /FontDescriptor /FontName /{name} /Flags {flags} /FontBBox [{fp_str(*face.bbox)}] "
-        f"/ItalicAngle {fp_str(face.italicAngle)} /Ascent {fp_str(face.ascent)} /Descent {fp_str(face.descent)} "
-        f"/CapHeight {fp_str(face.capHeight)} /StemV {fp_str(face.stemV)} "
+        f"/ItalicAngle {fp_str(face.italicAngle)} /Ascent {fp_str(face.ascent)} "
+        f"/Descent {fp_str(face.descent)} /CapHeight {fp_str(face.capHeight)} /StemV {fp_str(face.stemV)} "
         f"/MissingWidth {fp_str(face.defaultWidth)} /FontFile2 {file} 0 R >>")
     unicode_map = doc.stream(makeToUnicodeCMap(name, chars).encode("latin-1"))
     widths = fp_str(*(face.getCharWidth(c) for c in chars))
@@ -137,10 +138,10 @@ class _Objects:
         self.put(number, body)
         return number
 
-    def stream(self, data: bytes, extra: str = "") -> int:
-        return self.add(b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), extra.encode() + b" " if extra else b"", data))
+    def stream(self, data: bytes, entries: str = "") -> int:
+        return self.add(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries.encode(), data))
 
-    def file(self, catalog: int, info: int) -> bytes:
+    def file(self, catalog: int, info: int, ident: str) -> bytes:
         out = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"]
         size = len(out[0])
         offsets = []
@@ -149,9 +150,9 @@ class _Objects:
             chunk = b"%d 0 obj\n%s\nendobj\n" % (number, body)
             out.append(chunk)
             size += len(chunk)
-        ident = hashlib.md5(b"".join(out)).hexdigest()
         out.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
         out.extend(b"%010d 00000 n \n" % o for o in offsets)
-        out.append(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-                   % (len(offsets) + 1, catalog, info, ident.encode(), ident.encode(), size))
+        out.append(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n"
+                   % (len(offsets) + 1, catalog, info, ident.encode(), ident.encode()))
+        out.append(b"startxref\n%d\n%%%%EOF\n" % size)
         return b"".join(out)

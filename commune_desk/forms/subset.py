@@ -80,7 +80,8 @@ class _Face:
         full = len(metrics)                       # a trailing run of one advance keeps one
         while full > 1 and metrics[full - 1][0] == metrics[full - 2][0]:
             full -= 1
-        values = [int(v) for aw_lsb in metrics[:full] for v in aw_lsb] + [int(lsb) for _, lsb in metrics[full:]]
+        values = [int(v) for pair in metrics[:full] for v in pair]    # advance and left side bearing
+        values += [int(lsb) for _, lsb in metrics[full:]]
         out.add("hmtx", pack(f">{len(values)}H", *values))
         out.add("hhea", self.hhea[:34] + pack(">H", full) + self.hhea[36:])
         out.add("maxp", self.maxp[:4] + pack(">H", len(parts)) + self.maxp[6:])

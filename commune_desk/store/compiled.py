@@ -48,6 +48,7 @@ def get_or_none(model, where: str, *params):
     row = model._meta.database.execute_sql(_select_sql(model, where), params).fetchone()
     if row is None:
         return None
-    found = model(__no_default__=1, **{f.name: f.python_value(v) for f, v in zip(model._meta.sorted_fields, row)})
+    values = {f.name: f.python_value(v) for f, v in zip(model._meta.sorted_fields, row)}
+    found = model(__no_default__=1, **values)
     found._dirty.clear()
     return found
