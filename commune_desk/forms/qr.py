@@ -1,5 +1,5 @@
 """QR modules for the slips: the symbol `qrcode` makes (its segmentation, error correction M, a
-fixed mask), built about ten times faster.
+fixed mask), built about five times faster.
 
 `qrcode` encodes bit by bit and divides polynomials as Python objects (~2 ms a slip). Here the
 bits are one integer, Reed–Solomon runs on log tables, and what depends only on the version
