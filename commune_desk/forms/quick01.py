@@ -122,10 +122,13 @@ def render(data: FormData, paper: Paper, title: str = "", author: str = "") -> b
     if paper.narrow or paper.height is None or not data.code:
         return None
     fonts.register_fonts()
-    for factor in (1.0, *paper.shrink):           # the same type scales the platypus layout tries
-        pdf = _render_at(data, paper if factor == 1.0 else paper.scaled(factor), title, author)
-        if pdf is not None:
-            return pdf
+    try:
+        for factor in (1.0, *paper.shrink):           # the same type scales the platypus layout tries
+            pdf = _render_at(data, paper if factor == 1.0 else paper.scaled(factor), title, author)
+            if pdf is not None:
+                return pdf
+    except SubsetFull:                                # at any scale
+        pass
     return None
 
 
@@ -133,7 +136,7 @@ def _render_at(data: FormData, paper: Paper, title: str, author: str) -> bytes |
     page = OnePage(paper.width, paper.height)
     try:
         _draw(page, data, paper)
-    except (Overflow, SubsetFull):
+    except Overflow:
         return None
     return page.pdf(title=nfc(title), author=nfc(author), subject=nfc(data.code), creator="Commune Desk")
 
