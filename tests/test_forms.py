@@ -197,13 +197,13 @@ def test_no_qr_without_lookup_url(tmp_path):
 @pytest.mark.parametrize("length", [0, 1, 17, 21, 40, 66, 150, 400, 1200])
 def test_qr_modules_are_those_qrcode_makes(length):
     import qrcode
-    from commune_desk.forms.qr import MASK, qr_matrix
+    from commune_desk.forms.qr import MASK, qr_rows
     tail = "".join("0123456789ABC.:/xyz?=&đơ"[(i * 7) % 24] for i in range(length))
     for value in (tail, "https://dichvucong.example.vn/tra-cuu?ma=" + tail, "9" * length):
         ref = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=MASK)
         ref.add_data(value)
         ref.make(fit=True)
-        assert qr_matrix(value) == tuple(tuple(row) for row in ref.get_matrix()), value
+        assert [list(map(bool, row)) for row in qr_rows(value)] == ref.get_matrix(), value
 
 
 # -- fit ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable
 from . import qr
 
 QUIET_MODULES = 10  # quiet zone on each side, in module widths
-_DARK = re.compile(rb"\x01+")      # a run of dark modules in bytes(row)
+_DARK = re.compile(rb"\x01+")      # a run of dark modules in a row of qr_rows
 
 
 class Barcode128(Flowable):
@@ -62,7 +62,7 @@ class Barcode128(Flowable):
         return f"q 0 0 0 rg {fp_str(self.module)} 0 0 1 {fp_str(x0, y)} cm {' '.join(bars)} Q"
 
 
-qr_matrix = lru_cache(maxsize=64)(qr.qr_matrix)     # cached for reprints
+qr_rows = lru_cache(maxsize=64)(qr.qr_rows)     # cached for reprints
 
 
 class QrCode(Flowable):
@@ -95,12 +95,12 @@ def qr_ops(value: str, x: float, top: float, size: float, border: int = QrCode.B
     """PDF operators of a QR code of `size` points whose top-left corner (quiet zone included)
     is at (x, top): dark runs of each row are rectangles of one filled path, in module units
     from the symbol's top-left corner with rows going down, so every coordinate is an integer."""
-    matrix = qr_matrix(value)
-    cell = size / (len(matrix) + 2 * border)
+    rows = qr_rows(value)
+    cell = size / (len(rows) + 2 * border)
     place = fp_str(cell, 0, 0, -cell, x + border * cell, top - border * cell)
-    return f"q 0 0 0 rg {place} cm {_dark_runs(matrix)} f Q"
+    return f"q 0 0 0 rg {place} cm {_dark_runs(rows)} f Q"
 
 
-def _dark_runs(matrix) -> str:
+def _dark_runs(rows: tuple[bytes, ...]) -> str:
     return " ".join(f"{run.start()} {r} {run.end() - run.start()} 1 re"
-                    for r, row in enumerate(matrix) for run in _DARK.finditer(bytes(row)))
+                    for r, row in enumerate(rows) for run in _DARK.finditer(row))

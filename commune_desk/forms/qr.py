@@ -18,6 +18,7 @@ from qrcode.constants import ERROR_CORRECT_M
 MASK = 2
 OPTIMIZE = 20      # qrcode's default: a run of ≥ 20 digits or alphanumerics gets its own segment
 PADS = (0xEC, 0x11)
+BITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 class _Bits:
@@ -32,18 +33,16 @@ class _Bits:
         self.length += length
 
 
-def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
-    """Dark modules of the QR code of `value`, row by row, without the quiet zone."""
+def qr_rows(value: str) -> tuple[bytes, ...]:
+    """Modules of the QR code of `value`, row by row (1 dark, 0 light), without the quiet zone."""
     segments = list(util.optimal_data_chunks(value, minimum=OPTIMIZE))
     version = _fit(segments)
-    template, cells, mask = _layout(version)
+    n, functions, gather, places, mask = _layout(version)
     codewords = _codewords(version, segments)
-    stream = int.from_bytes(codewords, "big") << (len(cells) - 8 * len(codewords))   # remainder bits: 0
-    rows = [row[:] for row in template]
-    for (r, c), bit in zip(cells, format(stream ^ mask, f"0{len(cells)}b")):
-        if bit == "1":
-            rows[r][c] = True
-    return tuple(tuple(row) for row in rows)
+    stream = int.from_bytes(codewords, "big") << (places - 8 * len(codewords))   # remainder bits: 0
+    data = format(stream ^ mask, f"0{places}b").encode().translate(BITS)
+    modules = bytes(map((functions + data).__getitem__, gather))
+    return tuple(modules[r * n:(r + 1) * n] for r in range(n))
 
 
 def _fit(segments) -> int:
@@ -116,9 +115,10 @@ def _ecc(data: bytes, degree: int) -> list[int]:
 
 
 @cache
-def _layout(version: int) -> tuple[list[list[bool]], list[tuple[int, int]], int]:
-    """The symbol with only its function patterns dark, the data modules (row, column) in the
-    order the codeword bits fill them, and the mask over those bits."""
+def _layout(version: int) -> tuple[int, bytes, tuple[int, ...], int, int]:
+    """What depends only on the version: its size; its function patterns (1 dark, 0 light, row
+    by row); for each module, its index in those patterns followed by the data bits in filling
+    order; the number of data bits; and the mask over them."""
     qr = QRCode(version=version, error_correction=ERROR_CORRECT_M)
     qr.map_data = lambda data, mask: None          # qrcode lays out the rest, data modules stay None
     qr.data_cache = []
@@ -132,7 +132,10 @@ def _layout(version: int) -> tuple[list[list[bool]], list[tuple[int, int]], int]
         for row in (range(n - 1, -1, -1) if upward else range(n)):
             cells.extend((row, col) for col in (right, right - 1) if modules[row][col] is None)
         upward = not upward
+    gather = list(range(n * n))
+    for i, (r, c) in enumerate(cells):
+        gather[r * n + c] = n * n + i
+    functions = bytes(bool(m) for row in modules for m in row)
     masked = util.mask_func(MASK)
     mask = int("".join("1" if masked(r, c) else "0" for r, c in cells), 2)
-    template = [[bool(m) for m in row] for row in modules]
-    return template, cells, mask
+    return n, functions, tuple(gather), len(cells), mask
