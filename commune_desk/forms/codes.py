@@ -52,11 +52,11 @@ class Barcode128(Flowable):
         """PDF operators of the symbol centred in the wrapped width from (x, y), in module units
         across. Each bar is filled on its own: renderers snap a lone rectangle to whole pixels,
         which keeps thin bars crisp for scanners."""
-        left, bars = 0, []
+        left, bars, height = 0, [], fp_str(self.bar_height)
         for letter in self.pattern:
             width = ord(letter.lower()) - ord("a") + 1
             if letter.isupper():
-                bars.append(f"{left} 0 {width} {fp_str(self.bar_height)} re f")
+                bars.append(f"{left} 0 {width} {height} re f")
             left += width
         x0 = x + (self.avail - self.bars * self.module) / 2
         return f"q 0 0 0 rg {fp_str(self.module)} 0 0 1 {fp_str(x0, y)} cm {' '.join(bars)} Q"

@@ -43,6 +43,7 @@ def register_fonts() -> None:
             path = folder / filename
             if not path.is_file():
                 raise RuntimeError(f"Thiếu tệp phông chữ cần để in biểu mẫu: {path}")
+            # subsets of only the characters used (by default reportlab adds all of ASCII)
             pdfmetrics.registerFont(TTFont(name, str(path), asciiReadable=False))
         pdfmetrics.registerFontFamily(
             FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
