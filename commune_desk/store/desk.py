@@ -175,8 +175,9 @@ class Desk(Processing, Queries):
         cfg = self.config()
         if dossier is not None:
             data["dossier"] = snapshot(dossier)
-        return compiled.insert(Event(kind=kind, dossier=dossier, at=self.now(), actor=(cfg.clerk_name if cfg else ""),
-                                     data=data, sync_state="pending" if sync else "local"))
+        event = Event(kind=kind, dossier=dossier, at=self.now(), actor=(cfg.clerk_name if cfg else ""),
+                      data=data, sync_state="pending" if sync else "local")
+        return compiled.insert(event)
 
     def setup(self, *, office_name: str, agency_code: str, desk: int = 1, **extra) -> OfficeConfig:
         office = clean(office_name, label="Tên cơ quan", max_len=200, required=True, field="office_name")
