@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import importlib
 
-from .model import (BookRow, DocumentLine, FormData, HandoffRow, MissingItem, OfficeInfo,
-                    Person)
-
-# reportlab takes ~0.4 s to import: the window starts without it and loads it on the first print
+# reportlab takes ~0.4 s to import: the window starts without it and loads it on the first print;
+# even the data classes wait (building frozen dataclasses cost the window's start ~15 ms)
 _LAZY = {"FORMS": "render", "PAPERS": "render", "render_form": "render", "render_book": "book",
-         "register_fonts": "fonts", "resources_dir": "fonts"}
+         "register_fonts": "fonts", "resources_dir": "fonts",
+         **{name: "model" for name in ("BookRow", "DocumentLine", "FormData", "HandoffRow", "MissingItem",
+                                       "OfficeInfo", "Person")}}
 
 __all__ = ["FORMS", "PAPERS", "render_form", "render_book", "register_fonts", "resources_dir",
            "OfficeInfo", "Person", "DocumentLine", "MissingItem", "HandoffRow", "BookRow",
