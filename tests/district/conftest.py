@@ -7,35 +7,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 
-from harness import make_desk, make_server, unique_agency  # noqa: E402
+from fixtures import agency, desk1, server, shared_server  # noqa: E402,F401
 
 
-@pytest.fixture
-def agency():
-    return unique_agency()
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def shared_server(request, tmp_path_factory):
-    srv = make_server(request.param, tmp_path_factory.mktemp("server"), lookup_per_minute=8)
-    srv.kind = request.param
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def server(shared_server, agency):
-    if not shared_server.alive:
-        shared_server.start()
-    shared_server.agency = agency
-    yield shared_server
-
-
-@pytest.fixture
-def desk1(tmp_path, agency):
-    d = make_desk(tmp_path / "desk1", 1, agency=agency)
-    yield d
-    d.close()
+@pytest.fixture(scope="module")
+def server_options():
+    return {"lookup_per_minute": 8}          # the lookup page's rate limit is reached in a test
 
 
 @pytest.fixture(scope="session")
