@@ -43,22 +43,12 @@ def cmd_serve(args):
         return create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads,
                           bench_sink=args.bench_sink)
 
-    if workers > 1:
-        # migrate once, here, before the workers open their own connections
-        with _open(args):
-            pass
-        _announce(args, workers)
-        serving.serve(make_app, args.host, args.port, args.threads, workers)
-    else:
-        app = make_app()
-        _announce(args, workers)
-        serving.serve(lambda: app, args.host, args.port, args.threads)
-    return None, None
-
-
-def _announce(args, workers: int) -> None:
+    with _open(args):
+        pass            # migrate (once, before any worker forks) and fail here if the database is wrong
     more = f", {workers} tiến trình" if workers > 1 else ""
     print(f"Máy chủ cấp trên đang chạy tại http://{args.host}:{args.port}/{more} (dừng: Ctrl+C)", flush=True)
+    serving.serve(make_app, args.host, args.port, args.threads, workers)
+    return None, None
 
 
 def cmd_commune_add(args):

@@ -6,7 +6,6 @@ A change carrying a dossier snapshot also moves the dossier row forward when it 
 """
 
 import hashlib
-import json
 import logging
 import re
 from datetime import datetime
@@ -32,18 +31,10 @@ def now() -> datetime:
     return datetime.now(TZ)
 
 
-_encode_str = json.encoder.encode_basestring    # ensure_ascii=False
-
-
 def change_digest(change: dict, data_json: str | None = None) -> str:
     """What makes two changes with one uuid the same change."""
     data_json = canonical(change.get("data")) if data_json is None else data_json
-    parts = [change.get("uuid"), change.get("kind"), change.get("at"), change.get("actor", "")]
-    if all(type(v) is str for v in parts):
-        # exactly what canonical(parts) gives for a list of strings, without the encoder's setup
-        head = "[" + ",".join(map(_encode_str, parts)) + "]"
-    else:
-        head = canonical(parts)
+    head = canonical([change.get("uuid"), change.get("kind"), change.get("at"), change.get("actor", "")])
     return hashlib.sha256((head + data_json).encode("utf-8")).hexdigest()
 
 

@@ -17,9 +17,8 @@ from commune_desk.rules.office_calendar import TZ
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 
 
-def workers_of(pid: int) -> set[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as fh:
-        return {int(x) for x in fh.read().split()}
+def workers_of(server) -> set[int]:
+    return set(server.processes()[1:])
 
 
 def alive(pid: int) -> bool:
@@ -49,7 +48,7 @@ def served(tmp_path):
 
 
 def test_two_workers_share_the_port_and_a_desk_syncs_through_them(served, tmp_path):
-    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
+    assert wait_for(lambda: len(workers_of(served)) == 2)
     desk = make_desk(tmp_path / "desk")
     try:
         enroll(desk, served, served.add_commune())
@@ -63,18 +62,18 @@ def test_two_workers_share_the_port_and_a_desk_syncs_through_them(served, tmp_pa
 
 
 def test_a_dead_worker_is_replaced_and_the_port_keeps_answering(served):
-    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
-    victim = min(workers_of(served.proc.pid))
+    assert wait_for(lambda: len(workers_of(served)) == 2)
+    victim = min(workers_of(served))
     os.kill(victim, signal.SIGKILL)
-    assert wait_for(lambda: victim not in workers_of(served.proc.pid)
-                    and len(workers_of(served.proc.pid)) == 2)
+    assert wait_for(lambda: victim not in workers_of(served)
+                    and len(workers_of(served)) == 2)
     for _ in range(6):
         assert requests.get(served.url + "/api/v1/health", timeout=5).json()["status"] == "ok"
 
 
 def test_no_worker_outlives_its_supervisor(served):
-    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
-    workers = workers_of(served.proc.pid)
+    assert wait_for(lambda: len(workers_of(served)) == 2)
+    workers = workers_of(served)
     served.kill()                                  # SIGKILL: the supervisor cannot tell anyone
     assert wait_for(lambda: not any(alive(w) for w in workers))
     with pytest.raises(requests.ConnectionError):
@@ -82,8 +81,8 @@ def test_no_worker_outlives_its_supervisor(served):
 
 
 def test_stopping_the_supervisor_stops_every_worker(served):
-    assert wait_for(lambda: len(workers_of(served.proc.pid)) == 2)
-    workers = workers_of(served.proc.pid)
+    assert wait_for(lambda: len(workers_of(served)) == 2)
+    workers = workers_of(served)
     served.proc.send_signal(signal.SIGTERM)
     assert served.proc.wait(10) == 0
     assert wait_for(lambda: not any(alive(w) for w in workers))
