@@ -49,7 +49,7 @@ def test_staff_dashboard_shows_every_communes_figures_and_the_overdue_list(serve
     a1, a2 = server.agency, unique_agency()
     early = Clock("2026-11-02 09:00")                      # a desk whose clock is three weeks behind
     d1 = make_desk(tmp_path / "a1", 1, clock=early, agency=a1)
-    d2 = make_desk(tmp_path / "a2", 1, agency=a2)
+    d2 = make_desk(tmp_path / "a2", 1, clock=Clock("2026-11-27 09:00"), agency=a2)   # due 2/12: in time at 30/11
     try:
         enroll(d1, server, server.add_commune(a1, "UBND xã Phúc Lợi"))
         enroll(d2, server, server.add_commune(a2, "UBND phường Việt Hưng"))
