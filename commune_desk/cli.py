@@ -76,7 +76,17 @@ def cmd_catalog(args):
               "days": p.days, "fee": p.fee, "liaison": p.liaison, "documents": p.documents,
               "legal_basis": p.legal_basis, "catalog_version": p.catalog_version} for p in procs]
     lines = [f"{p.id:<10} {('trong ngày' if p.days == 0 else f'{p.days} ngày'):>11}  {p.name}" for p in procs]
+    if args.query and not procs:
+        return f"Không tìm thấy thủ tục «{args.query}».", items
     return "\n".join(lines) or "Danh mục trống (chưa thiết lập?).", items
+
+
+def cmd_printers(args):
+    from commune_desk.printing import list_printers
+    printers = list_printers()
+    items = [{"name": p.name, "default": p.default, "ready": p.ready, "state": p.state} for p in printers]
+    lines = [f"{'*' if p.default else ' '} {p.name}  ({p.state})" for p in printers]
+    return "\n".join(lines) or "Máy này chưa có máy in nào.", items
 
 
 def cmd_due(args):
@@ -205,12 +215,17 @@ def cmd_print(args):
         out = desk.data_dir / "prints" / f"{args.code.replace('/', '_')}-{args.form}.pdf"
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)
+    obj = {"path": str(out), "form": args.form, "paper": args.paper, "bytes": len(pdf)}
+    if not args.send:
+        desk.log_export(args.code, args.form, args.paper, str(out))     # «Xuất PDF», not a print
+        return f"Đã tạo {out}.", obj
+    from commune_desk.printing import send_pdf
+    job = send_pdf(out, args.printer or desk.require_config().printer or None, args.paper,
+                   title=f"{args.code} mẫu {args.form}")
     if args.form in ("01", "04", "05"):
-        desk.log_print(args.code, args.form, args.paper)
-    if args.send:
-        from commune_desk.printing import print_pdf
-        print_pdf(out, args.printer or desk.require_config().printer or None)
-    return f"Đã tạo {out}.", {"path": str(out), "form": args.form, "paper": args.paper, "bytes": len(pdf)}
+        desk.log_print(args.code, args.form, args.paper, printer=job.printer, job=job.job_id)
+    obj |= {"printer": job.printer, "job": job.job_id}
+    return f"Đã tạo {out} và gửi lệnh in tới máy in {job.printer}.", obj
 
 
 def cmd_book(args):
@@ -315,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("catalog", parents=[common], help="liệt kê danh mục thủ tục",
-                       description="Liệt kê thủ tục hành chính; có thể tìm không dấu.")
+                       description="Liệt kê thủ tục hành chính; có thể tìm không dấu, phù hợp nhất trước.")
     p.add_argument("query", nargs="?", help="từ khóa tìm, ví dụ \"khai sinh\"")
     p.set_defaults(func=cmd_catalog)
 
@@ -414,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--send", action="store_true", help="gửi tới máy in")
     p.add_argument("--printer", help="tên máy in (mặc định: máy in mặc định)")
     p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("printers", parents=[common], help="các máy in hệ thống biết (* mặc định)")
+    p.set_defaults(func=cmd_printers)
 
     p = sub.add_parser("book", parents=[common], help="sổ theo dõi hồ sơ (mẫu 07)",
                        description="In sổ theo dõi hồ sơ của một khoảng thời gian, khổ A4 ngang.")

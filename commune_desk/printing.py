@@ -1,16 +1,67 @@
-"""Send a PDF to the operating system's printer or open it in the PDF viewer."""
+"""The printers the operating system knows, and sending a PDF to one of them with its paper size.
+
+CUPS (Linux, macOS) through its command-line tools: `lpstat` lists the queues and their state,
+`lp -d QUEUE -o media=A5` submits a job and answers with the spooler's job id. On Windows the
+printers come from EnumPrinters; the job itself goes through `_windows_submit`, the hook the
+Windows installer work fills in with pywin32.
+
+Every failure is a PrintError whose message is one Vietnamese sentence saying what happened and
+what to do; the spooler's own text goes to the log, never to the clerk.
+"""
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from commune_desk.errors import DeskError
+
+log = logging.getLogger("commune_desk.printing")
+
 PRINT_TIMEOUT = 30  # seconds
+PAPER_MEDIA = {"a5": "A5", "a4": "A4", "80mm": "Custom.80x297mm"}   # `lp -o media=…` per paper
+PAPER_LABELS = {"a5": "A5", "a4": "A4", "80mm": "Giấy in nhiệt 80 mm"}
+
+NO_PRINTER = "Chưa chọn máy in — vào Quản trị (F7) để chọn."
+PRINTER_GONE = "Máy in «{name}» không còn trong hệ thống — vào Quản trị (F7) để chọn lại."
+PRINTER_OFF = "Máy in không phản hồi — đã lưu hồ sơ, bật máy in rồi bấm In lại."
+QUEUE_ERROR = "Hàng đợi in đang báo lỗi — đã lưu hồ sơ, kiểm tra máy in rồi bấm In lại."
+NO_SPOOLER = "Máy này chưa cài dịch vụ in — nhờ cán bộ kỹ thuật cài máy in, rồi bấm In lại."
 
 
-class PrintError(RuntimeError):
-    """Printing or previewing failed; the message is meant for the clerk."""
+class PrintError(DeskError):
+    """Printing or previewing failed; .message is the sentence for the clerk."""
+
+
+class NoPrinter(PrintError):
+    """No printer chosen, or the chosen one is not known to the system."""
+
+
+class PrinterOff(PrintError):
+    """The printer is stopped, switched off or does not answer."""
+
+
+class QueueError(PrintError):
+    """The spooler refused the job."""
+
+
+@dataclass(frozen=True)
+class Printer:
+    name: str
+    default: bool = False
+    ready: bool = True            # enabled and accepting jobs
+    state: str = ""               # what the clerk reads beside the name
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    printer: str
+    job_id: str
+    paper: str
 
 
 def _is_windows() -> bool:
@@ -24,40 +75,143 @@ def _checked_file(path: str | os.PathLike) -> Path:
     return file.resolve()
 
 
+# ---- which printers ---------------------------------------------------------------------------
+
+def list_printers() -> list[Printer]:
+    """The printers this computer can print to, the system default first; [] when none."""
+    printers = _windows_printers() if _is_windows() else _cups_printers()
+    return sorted(printers, key=lambda p: (not p.default, p.name.lower()))
+
+
+def default_printer() -> str | None:
+    return next((p.name for p in list_printers() if p.default), None)
+
+
+def _lpstat(*args: str) -> str:
+    try:
+        done = subprocess.run(["lpstat", *args], capture_output=True, text=True, timeout=PRINT_TIMEOUT,
+                              env=_c_locale())
+    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
+        log.warning("lpstat %s: %s", " ".join(args), exc)
+        return ""
+    return done.stdout
+
+
+def _c_locale() -> dict:
+    # lpstat's wording is parsed: ask for it untranslated
+    return {**os.environ, "LC_ALL": "C", "LANG": "C"}
+
+
+_PRINTER_LINE = re.compile(r"^printer (\S+) (.*)$")
+
+
+def _cups_printers() -> list[Printer]:
+    default = None
+    m = re.search(r"system default destination: (\S+)", _lpstat("-d"))
+    if m:
+        default = m.group(1)
+    accepting = {line.split()[0]: "not accepting" not in line
+                 for line in _lpstat("-a").splitlines() if line.strip()}
+    printers = []
+    for line in _lpstat("-p").splitlines():
+        m = _PRINTER_LINE.match(line)
+        if not m:
+            continue
+        name, rest = m.groups()
+        enabled = "disabled" not in rest
+        ok = enabled and accepting.get(name, True)
+        state = "Sẵn sàng" if ok else ("Đang tắt / tạm dừng" if not enabled else "Không nhận lệnh in")
+        printers.append(Printer(name=name, default=(name == default), ready=ok, state=state))
+    return printers
+
+
+def _windows_printers() -> list[Printer]:
+    try:
+        import win32print  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    flags = win32print.PRINTER_ENUM_LOCAL | win32print.PRINTER_ENUM_CONNECTIONS
+    default = win32print.GetDefaultPrinter()
+    return [Printer(name=p[2], default=(p[2] == default), state="Sẵn sàng")
+            for p in win32print.EnumPrinters(flags)]
+
+
+# ---- sending a job ----------------------------------------------------------------------------
+
+def send_pdf(path: str | os.PathLike, printer: str | None, paper: str = "a5", title: str = "") -> PrintJob:
+    """Submit the PDF to `printer` (the system default when None) on `paper`; returns once the
+    spooler has accepted it, with its job id."""
+    file = _checked_file(path)
+    if _is_windows():
+        return _windows_submit(file, printer, paper)
+    return _cups_submit(file, printer, paper, title)
+
+
+def _cups_submit(file: Path, printer: str | None, paper: str, title: str) -> PrintJob:
+    known = {p.name: p for p in _cups_printers()}
+    if printer is None:
+        printer = next((p.name for p in known.values() if p.default), None)
+        if printer is None:
+            raise NoPrinter(NO_PRINTER)
+    state = known.get(printer)
+    if state is None and known:
+        raise NoPrinter(PRINTER_GONE.format(name=printer))
+    if state is not None and not state.ready:
+        raise PrinterOff(PRINTER_OFF)
+    command = ["lp", "-d", printer, "-o", f"media={PAPER_MEDIA.get(paper, 'A5')}"]
+    if title:
+        command += ["-t", title]
+    command.append(str(file))
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT, env=_c_locale())
+    except FileNotFoundError as exc:
+        raise NoPrinter(NO_SPOOLER) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise PrinterOff(PRINTER_OFF) from exc
+    detail = (done.stderr or done.stdout or "").strip()
+    if done.returncode != 0:
+        log.warning("lp refused the job for %s: %s", printer, detail)
+        lowered = detail.lower()
+        if "does not exist" in lowered or "unknown destination" in lowered or "no default" in lowered:
+            raise NoPrinter(PRINTER_GONE.format(name=printer) if printer else NO_PRINTER)
+        if "not accepting" in lowered or "disabled" in lowered or "stopped" in lowered:
+            raise PrinterOff(PRINTER_OFF)
+        if "unable to connect" in lowered or "scheduler" in lowered:
+            raise QueueError(NO_SPOOLER if not known else QUEUE_ERROR)
+        raise QueueError(QUEUE_ERROR)
+    m = re.search(r"request id is (\S+)", done.stdout)
+    return PrintJob(printer=printer, job_id=m.group(1) if m else "", paper=paper)
+
+
 def _shell_execute(verb: str, file: Path, params: str | None = None) -> None:
     """Windows ShellExecuteW; values up to 32 are error codes."""
     import ctypes
 
     result = ctypes.windll.shell32.ShellExecuteW(None, verb, str(file), params, None, 0)
     if result <= 32:
-        raise OSError(f"ShellExecute lỗi mã {result}")
+        raise OSError(f"ShellExecute error {result}")
 
 
-def print_pdf(path: str | os.PathLike, printer: str | None = None) -> None:
-    """Print the PDF on `printer` (name as the OS knows it) or the default one."""
-    file = _checked_file(path)
-    if _is_windows():
-        try:
-            if printer:
-                _shell_execute("printto", file, f'"{printer}"')
-            else:
-                os.startfile(str(file), "print")  # type: ignore[attr-defined]
-        except OSError as exc:
-            raise PrintError(f"Không gửi được lệnh in tới máy in: {exc}") from exc
-        return
-    command = ["lp"] + (["-d", printer] if printer else []) + [str(file)]
+def _windows_submit(file: Path, printer: str | None, paper: str) -> PrintJob:
+    """The Windows path: the installer's pywin32 printing replaces this shell hand-off (which
+    cannot choose the paper nor tell whether the job was accepted)."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT)
-    except FileNotFoundError as exc:
-        raise PrintError("Không gửi được lệnh in tới máy in: máy chưa cài dịch vụ in "
-                         "(không có lệnh 'lp' của CUPS)") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise PrintError("Không gửi được lệnh in tới máy in: quá thời gian chờ "
-                         f"{PRINT_TIMEOUT} giây") from exc
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout or "").strip() or f"mã lỗi {done.returncode}"
-        raise PrintError(f"Không gửi được lệnh in tới máy in: {detail}")
+        if printer:
+            _shell_execute("printto", file, f'"{printer}"')
+        else:
+            os.startfile(str(file), "print")  # type: ignore[attr-defined]
+    except OSError as exc:
+        log.warning("Windows print hand-off failed: %s", exc)
+        raise QueueError(QUEUE_ERROR) from exc
+    return PrintJob(printer=printer or "", job_id="", paper=paper)
 
+
+def print_pdf(path: str | os.PathLike, printer: str | None = None, paper: str = "a5") -> PrintJob:
+    """Kept for callers that only want the job sent."""
+    return send_pdf(path, printer, paper)
+
+
+# ---- looking at a PDF ----------------------------------------------------------------------
 
 def preview_pdf(path: str | os.PathLike) -> None:
     """Open the PDF with the default viewer, without waiting for it to close."""
@@ -70,4 +224,5 @@ def preview_pdf(path: str | os.PathLike) -> None:
         subprocess.Popen([opener, str(file)], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
-        raise PrintError(f"Không mở được tệp PDF để xem: {exc}") from exc
+        log.warning("PDF viewer did not open: %s", exc)
+        raise PrintError("Không mở được tệp PDF để xem — máy chưa có phần mềm đọc PDF.") from exc

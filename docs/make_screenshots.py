@@ -52,7 +52,7 @@ def main() -> None:
         app.geometry("1024x768+0+0")
         view.fields["id_number"].set("001190012345")
         view.fields["phone"].set("0912345678")
-        app.print_pdf = lambda path, printer=None: None
+        app.print_pdf = lambda path, *args, **kw: None
         view.btn_accept.invoke()
         app.after(300, lambda: (grab(app, OUT / "intake-1024-saved.png"), app.destroy()))
 

@@ -114,7 +114,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             desk, sample = sample_desk(Path(tmp) / "data", clock)
             app = DeskApp(desk)
-            app.print_pdf = app.preview_pdf = lambda path: None
+            app.print_pdf = app.preview_pdf = lambda path, *args, **kw: None
             saved = []
             for size in SIZES:
                 app.geometry(f"{size[0]}x{size[1]}+0+0")

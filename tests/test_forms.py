@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
 import unicodedata
@@ -13,7 +12,6 @@ import pytest
 from pypdf import PdfReader
 
 import forms_helpers as h
-from commune_desk import printing
 from commune_desk.forms import (FORMS, PAPERS, BookRow, DocumentLine, FormData, Person,
                                 fonts, render_book, render_form)
 from commune_desk.forms.wording import (count, date_in_words, date_line, days_text, money,
@@ -386,84 +384,3 @@ def test_receipt_renders_fast():
         render_form("01", data)
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.25, times   # ~50 ms on a modest PC
-
-
-# -- printing --------------------------------------------------------------------------
-class Recorder:
-    def __init__(self, returncode=0, stderr=""):
-        self.calls = []
-        self.returncode, self.stderr = returncode, stderr
-
-    def __call__(self, cmd, **kw):
-        self.calls.append((cmd, kw))
-        return subprocess.CompletedProcess(cmd, self.returncode, "", self.stderr)
-
-
-@pytest.fixture
-def pdf_file(tmp_path):
-    return h.save(render_form("03", h.sample()), tmp_path, "phieu.pdf")
-
-
-def test_print_uses_lp_with_printer_and_timeout(monkeypatch, pdf_file):
-    rec = Recorder()
-    monkeypatch.setattr(printing, "_is_windows", lambda: False)
-    monkeypatch.setattr(printing.subprocess, "run", rec)
-    printing.print_pdf(pdf_file)
-    printing.print_pdf(pdf_file, printer="Quay_1")
-    assert rec.calls[0][0] == ["lp", str(pdf_file.resolve())]
-    assert rec.calls[1][0] == ["lp", "-d", "Quay_1", str(pdf_file.resolve())]
-    assert all(kw.get("timeout") for _, kw in rec.calls)
-
-
-def test_print_failures_raise_print_error(monkeypatch, pdf_file, tmp_path):
-    monkeypatch.setattr(printing, "_is_windows", lambda: False)
-    monkeypatch.setattr(printing.subprocess, "run", Recorder(1, "lp: The printer does not exist"))
-    with pytest.raises(printing.PrintError, match="Không gửi được lệnh in tới máy in: lp: The"):
-        printing.print_pdf(pdf_file, "X")
-
-    def missing(*a, **k):
-        raise FileNotFoundError("lp")
-    monkeypatch.setattr(printing.subprocess, "run", missing)
-    with pytest.raises(printing.PrintError, match="lp"):
-        printing.print_pdf(pdf_file)
-
-    def slow(*a, **k):
-        raise subprocess.TimeoutExpired("lp", 30)
-    monkeypatch.setattr(printing.subprocess, "run", slow)
-    with pytest.raises(printing.PrintError, match="quá thời gian"):
-        printing.print_pdf(pdf_file)
-    with pytest.raises(printing.PrintError, match="Không tìm thấy tệp"):
-        printing.print_pdf(tmp_path / "khong-co.pdf")
-
-
-def test_print_on_windows(monkeypatch, pdf_file):
-    calls = []
-    monkeypatch.setattr(printing, "_is_windows", lambda: True)
-    monkeypatch.setattr(printing.os, "startfile", lambda *a: calls.append(("startfile", a)),
-                        raising=False)
-    monkeypatch.setattr(printing, "_shell_execute", lambda *a: calls.append(("shell", a)))
-    printing.print_pdf(pdf_file)
-    printing.print_pdf(pdf_file, "HP LaserJet")
-    assert calls[0] == ("startfile", (str(pdf_file.resolve()), "print"))
-    assert calls[1] == ("shell", ("printto", pdf_file.resolve(), '"HP LaserJet"'))
-
-    def fail(*a):
-        raise OSError("no association")
-    monkeypatch.setattr(printing.os, "startfile", fail, raising=False)
-    with pytest.raises(printing.PrintError, match="Không gửi được lệnh in"):
-        printing.print_pdf(pdf_file)
-
-
-def test_preview_opens_the_viewer(monkeypatch, pdf_file):
-    opened = []
-    monkeypatch.setattr(printing, "_is_windows", lambda: False)
-    monkeypatch.setattr(printing.subprocess, "Popen", lambda cmd, **kw: opened.append(cmd))
-    printing.preview_pdf(pdf_file)
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    assert opened == [[opener, str(pdf_file.resolve())]]
-
-    def fail(*a, **k):
-        raise FileNotFoundError("xdg-open")
-    monkeypatch.setattr(printing.subprocess, "Popen", fail)
-    with pytest.raises(printing.PrintError, match="Không mở được tệp PDF"):
-        printing.preview_pdf(pdf_file)

@@ -23,7 +23,7 @@ def app_factory(tmp_path, monkeypatch):
         app = DeskApp(desk)
         app.messages = []
         app.printed = []
-        app.print_pdf = lambda path, printer=None: app.printed.append(path)
+        app.print_pdf = lambda path, *args, **kw: app.printed.append(path)
         app.preview_pdf = lambda path: app.printed.append(path)
         apps.append(app)
         app.update()

@@ -184,38 +184,43 @@ class DeskApp(tk.Tk):
 
     def print_form(self, key: str, form: str, paper: str | None = None, preview: bool = False,
                    on_done=None) -> None:
-        """Render a dossier's form and send it to the printer (or the viewer), off the UI thread.
-        The dossier is already committed when this is called."""
+        """Render a dossier's form and send it to the chosen printer with its paper size (or open
+        it in the viewer), off the UI thread. The dossier is already committed when this is called;
+        its story says «In mẫu …» only once the spooler has accepted the job."""
         desk = self.desk
         cfg = desk.config()
         from commune_desk.documents import default_paper
-        paper = paper or default_paper(form, cfg.paper if cfg else "a5")
-        printer_name = (cfg.printer or None) if cfg else None
+        printer = (cfg.printer or None) if cfg else None
+        paper = paper or default_paper(form, printer_paper(cfg))
         out = desk.data_dir / "prints" / f"{key}-{form}.pdf"
         send, show = self.print_pdf, self.preview_pdf
 
         def work():
             from commune_desk.documents import render_dossier_form
-            from commune_desk.printing import preview_pdf, print_pdf
+            from commune_desk.printing import preview_pdf, send_pdf
             pdf = render_dossier_form(desk, key, form, paper)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(pdf)
             if preview:
                 (show or preview_pdf)(out)
-            else:
-                if form in self.LOGGED_FORMS:
-                    desk.log_print(key, form, paper)
-                (send or print_pdf)(out, *([printer_name] if printer_name else []))
+                return out
+            job = (send or send_pdf)(out, printer, paper, title=f"{key} mẫu {form}")
+            if form in self.LOGGED_FORMS:
+                desk.log_print(key, form, paper, printer=getattr(job, "printer", printer or ""),
+                               job=getattr(job, "job_id", ""))
             return out
 
         def done(path):
-            self.set_work(f"Đã gửi lệnh in: {path.name}" if not preview else f"Đã mở: {path.name}")
+            self.set_work(f"Đã gửi lệnh in mẫu {form}" if not preview else f"Đã mở: {path.name}")
             if on_done:
                 on_done(path)
 
+        def failed(exc):
+            self.set_work(exc.message if isinstance(exc, DeskError) else "In không thành công")
+            self.error(exc, "Không in được")
+
         self.set_work(f"Đang in mẫu {form}…")
-        self.background.run(work, on_done=done, on_error=lambda exc: (self.set_work("In không thành công"),
-                                                                      self.error(exc, "Không in được")))
+        self.background.run(work, on_done=done, on_error=failed)
 
     def set_work(self, text: str) -> None:
         self.status_work.configure(text=text)
@@ -270,6 +275,13 @@ def sync_text(desk) -> str:
     if s.get("clock_warning"):
         parts.append("⚠ Đồng hồ lệch")
     return " · ".join(parts)
+
+
+def printer_paper(cfg) -> str:
+    """The paper loaded in the chosen printer (Quản trị sets it per printer)."""
+    if cfg is None:
+        return "a5"
+    return (cfg.printer_papers or {}).get(cfg.printer, cfg.paper) if cfg.printer else cfg.paper
 
 
 def _warm_up_printing() -> None:

@@ -191,6 +191,9 @@ def describe_event(e) -> tuple[str, str, str, str, str]:
             detail += f"; biên lai {data['fee_receipt']}"
     elif e.kind == "print":
         what = f"In mẫu {data.get('form', '')}"
+        detail = f"Máy in {data['printer']}" if data.get("printer") else detail
+    elif e.kind == "export":
+        what = f"Xuất PDF mẫu {data.get('form', '')}"
     else:
         what = e.kind
     if not result and e.kind in ("handoff", "transition", "extension") and snap.get("due_at"):

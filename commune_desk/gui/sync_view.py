@@ -9,7 +9,8 @@ from commune_desk.errors import DeskError
 from commune_desk.gui.widgets import Field
 
 KINDS = {"intake": "Tiếp nhận", "transition": "Chuyển trạng thái", "handoff": "Chuyển giao",
-         "extension": "Gia hạn", "handover": "Trả kết quả", "print": "In phiếu"}
+         "extension": "Gia hạn", "handover": "Trả kết quả", "print": "In phiếu",
+         "export": "Xuất PDF"}
 
 
 def age_text(since: datetime | None, now: datetime) -> str:

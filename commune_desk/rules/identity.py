@@ -111,3 +111,19 @@ def parse_email(raw: str | None) -> str:
     if len(text) > 254 or not _EMAIL.match(text):
         raise InvalidInput("Địa chỉ email không hợp lệ (ví dụ đúng: ten@example.vn).", "email")
     return text
+
+
+_SPACED_NUMBER = re.compile(r"^\+?\d[\d\s.()]*\d$")
+
+
+def number_query(text: str) -> str | None:
+    """«0912 345 678», «0912.345.678», «+84 912 345 678», «001 090 012 345» as typed into the search
+    box: the digits the phone or ID was saved with; None when the text is not such a number (a code
+    fragment like «261123-0001» keeps its dash and is searched as it is)."""
+    text = nfc(text).strip()
+    if not _SPACED_NUMBER.match(text) or not _SEPARATORS.search(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+84"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 6 else None

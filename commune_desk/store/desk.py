@@ -3,7 +3,7 @@ transaction, together with the Event that records it (audit trail and sync outbo
 
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from peewee import fn
@@ -40,6 +40,7 @@ class OfficeConfig:
     upstream_url: str = ""
     paper: str = "a5"
     printer: str = ""                  # empty: the system's default printer
+    printer_papers: dict = field(default_factory=dict, compare=False)   # printer name -> a5 | a4 | 80mm
     sessions: tuple[str, ...] = tuple(f"{a:%H:%M}-{b:%H:%M}" for a, b in DEFAULT_SESSIONS)
     cutoff: str = f"{DEFAULT_CUTOFF:%H:%M}"
     extra: dict = field(default_factory=dict, compare=False)
@@ -145,15 +146,23 @@ class Desk(Processing, Queries):
         return proc
 
     def find_procedures(self, query: str, limit: int = 20) -> list[Procedure]:
-        """Accent-insensitive: every word of the query must appear in the name, code or field."""
-        words = fold(query).split()
-        result = []
-        for proc in self.procedures():
-            hay = " ".join([proc.name_folded, proc.id.lower(), (proc.national_code or ""), fold(proc.field)])
-            if all(w in hay for w in words):
-                result.append(proc)
-        result.sort(key=lambda p: (not p.name_folded.startswith(" ".join(words)), p.name_folded))
-        return result[:limit]
+        """Accent-insensitive, best first: the whole phrase opening the name, then this office's use
+        of the procedure in the last 90 days (rules/procedure_search.py)."""
+        from commune_desk.rules.procedure_search import rank
+        return rank(query, self.procedures(), self.procedure_use())[:limit]
+
+    def procedure_use(self, days: int = 90) -> dict[str, int]:
+        """Visits per procedure over the last `days` days; kept until the next intake or day."""
+        now = self.now()
+        cached = getattr(self, "_use", None)
+        if cached is not None and cached[0] == (now.date(), days):
+            return cached[1]
+        since = now - timedelta(days=days)
+        rows = (Dossier.select(Dossier.procedure, fn.COUNT(Dossier.id))
+                .where(Dossier.received_at >= since).group_by(Dossier.procedure).tuples())
+        use = {pid: n for pid, n in rows}
+        self._use = ((now.date(), days), use)
+        return use
 
     def dossier(self, key: str) -> Dossier:
         text = nfc(key).strip()
@@ -324,6 +333,7 @@ class Desk(Processing, Queries):
             compiled.insert(dossier)
             self._event("intake", dossier, outcome=outcome, imported=imported)
             compiled.delete(Draft, '"name" = ?', "intake")
+        self._use = None
         return dossier
 
     def save_draft(self, data: dict, name: str = "intake") -> None:

@@ -169,7 +169,14 @@ class Processing:
                         fee_paid=d.fee_paid, fee_receipt=fee_receipt, rating=rating, result=verdict.value)
         return d
 
-    def log_print(self, key: str, form: str, paper: str) -> None:
+    def log_print(self, key: str, form: str, paper: str, printer: str = "", job: str = "") -> None:
+        """«In mẫu 01» in the story: called only once the spooler has accepted the job."""
         with self.db.atomic():
             d = self.dossier(key)
-            self._event("print", d, form=form, paper=paper)
+            self._event("print", d, form=form, paper=paper, printer=printer, job=job)
+
+    def log_export(self, key: str, form: str, paper: str, path: str = "") -> None:
+        """«Xuất PDF»: a form written to a file is not a paper handed to the citizen."""
+        with self.db.atomic():
+            d = self.dossier(key)
+            self._event("export", d, sync=False, form=form, paper=paper, path=path)

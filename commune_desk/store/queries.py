@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime, timedelta
 
+from commune_desk.rules.identity import number_query
 from commune_desk.rules.office_calendar import TZ
 from commune_desk.rules.statuses import OPEN, Status
 from commune_desk.rules.text import fold, nfc
@@ -36,6 +37,7 @@ class Queries:
         exact = self.by_code(text)
         if exact is not None:
             return [exact]
+        text = number_query(text) or text         # «0912 345 678» finds the phone saved as 0912345678
         tokens = _TOKEN.findall(fold(text))
         if not tokens:
             return []

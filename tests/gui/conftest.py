@@ -35,7 +35,7 @@ def app(desk, messages):
     from commune_desk.gui.app import DeskApp
     window = DeskApp(desk)
     window.printed = []
-    window.print_pdf = window.printed.append
+    window.print_pdf = lambda path, *args, **kw: window.printed.append(path)   # (path, printer, paper)
     window.preview_pdf = window.printed.append
     window.update()
     yield window
