@@ -15,6 +15,20 @@ def measure(fn, runs: int, warmup: int = 2) -> list[float]:
     return samples
 
 
+def measure_pair(first, second, runs: int, warmup: int = 2) -> tuple[list[float], list[float]]:
+    """Samples of two functions taken in turn, so a busy machine slows both alike."""
+    for _ in range(warmup):
+        first()
+        second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for fn, out in zip((first, second), samples):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return samples
+
+
 def ms(samples) -> str:
     return f"{statistics.median(samples) * 1000:.1f} ms"
 

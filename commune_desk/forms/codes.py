@@ -1,18 +1,25 @@
-"""Code128 barcode and QR code flowables, drawn as vectors (no text)."""
+"""Code128 barcode and QR code flowables: python-barcode and qrcode encode, reportlab draws."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from reportlab.graphics.barcode.code128 import Code128
-from reportlab.lib.rl_accel import fp_str
+import barcode
+import qrcode
+from barcode.errors import BarcodeError
+from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from . import qr
-
 QUIET_MODULES = 10  # quiet zone on each side, in module widths
-_DARK = re.compile(rb"\x01+")      # a run of dark modules in a row of qr_rows
+_RUN = re.compile("1+")
+
+
+def code128_modules(value: str) -> str:
+    """The symbol's modules, "1" dark and "0" light, without quiet zones."""
+    try:
+        return barcode.Code128(value).build()[0] if value else ""
+    except BarcodeError:
+        return ""
 
 
 class Barcode128(Flowable):
@@ -26,43 +33,41 @@ class Barcode128(Flowable):
     def __init__(self, value: str, height: float, max_module: float = 0.33 * mm,
                  bleed: float = 0.0):
         super().__init__()
+        self.modules = code128_modules(value)
+        if not self.modules:
+            raise ValueError(f"Mã hồ sơ có ký tự không in được thành mã vạch: {value!r}")
         self.value = value
         self.bar_height = height
         self.max_module = max_module
-        probe = Code128(value, barWidth=1, quiet=0, humanReadable=0)
-        self.bars = probe.width             # also validates: sets probe.valid
-        if not value or probe.valid != 1:   # Code128 drops non-ASCII characters
-            raise ValueError(f"Mã hồ sơ có ký tự không in được thành mã vạch: {value!r}")
-        self.pattern = probe.decomposed     # bar widths as letters: "A".. bars, "a".. spaces
-        self.modules = probe.width + 2 * QUIET_MODULES
         self.module = max_module
         self.bleed = bleed
 
     def wrap(self, avail_width, avail_height):
         self.avail = avail_width
-        self.module = min(self.max_module, avail_width / self.bars,
-                          (avail_width + 2 * self.bleed) / self.modules)
+        bars = len(self.modules)
+        self.module = min(self.max_module, avail_width / bars,
+                          (avail_width + 2 * self.bleed) / (bars + 2 * QUIET_MODULES))
         self.height = self.bar_height
         return avail_width, self.height
 
     def draw(self):
-        self.canv.addLiteral(self.ops(0, 0))
-
-    def ops(self, x: float, y: float) -> str:
-        """PDF operators of the symbol centred in the wrapped width from (x, y), in module units
-        across. Each bar is filled on its own: renderers snap a lone rectangle to whole pixels,
-        which keeps thin bars crisp for scanners."""
-        left, bars, height = 0, [], fp_str(self.bar_height)
-        for letter in self.pattern:
-            width = ord(letter.lower()) - ord("a") + 1
-            if letter.isupper():
-                bars.append(f"{left} 0 {width} {height} re f")
-            left += width
-        x0 = x + (self.avail - self.bars * self.module) / 2
-        return f"q 0 0 0 rg {fp_str(self.module)} 0 0 1 {fp_str(x0, y)} cm {' '.join(bars)} Q"
+        # each bar is filled on its own: renderers snap a lone rectangle to whole pixels,
+        # which keeps thin bars crisp for scanners
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(black)
+        canv.translate((self.avail - len(self.modules) * self.module) / 2, 0)
+        canv.scale(self.module, 1)
+        for run in _RUN.finditer(self.modules):
+            canv.rect(run.start(), 0, run.end() - run.start(), self.bar_height, stroke=0, fill=1)
+        canv.restoreState()
 
 
-qr_rows = lru_cache(maxsize=64)(qr.qr_rows)     # cached for reprints
+def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(value)
+    code.make(fit=True)
+    return tuple(map(tuple, code.get_matrix()))
 
 
 class QrCode(Flowable):
@@ -73,6 +78,7 @@ class QrCode(Flowable):
 
     def __init__(self, value: str, size: float, align: str = "CENTER"):
         super().__init__()
+        self.matrix = qr_matrix(value)
         self.value = value
         self.size = size
         self.align = align
@@ -82,25 +88,16 @@ class QrCode(Flowable):
         return avail_width, self.size
 
     def draw(self):
-        if self.align == "RIGHT":
-            x0 = self.avail - self.size
-        elif self.align == "LEFT":
-            x0 = 0
-        else:
-            x0 = (self.avail - self.size) / 2
-        self.canv.addLiteral(qr_ops(self.value, x0, self.size, self.size))
-
-
-def qr_ops(value: str, x: float, top: float, size: float, border: int = QrCode.BORDER) -> str:
-    """PDF operators of a QR code of `size` points whose top-left corner (quiet zone included)
-    is at (x, top): dark runs of each row are rectangles of one filled path, in module units
-    from the symbol's top-left corner with rows going down, so every coordinate is an integer."""
-    rows = qr_rows(value)
-    cell = size / (len(rows) + 2 * border)
-    place = fp_str(cell, 0, 0, -cell, x + border * cell, top - border * cell)
-    return f"q 0 0 0 rg {place} cm {_dark_runs(rows)} f Q"
-
-
-def _dark_runs(rows: tuple[bytes, ...]) -> str:
-    return " ".join(f"{run.start()} {r} {run.end() - run.start()} 1 re"
-                    for r, row in enumerate(rows) for run in _DARK.finditer(row))
+        x = {"RIGHT": self.avail - self.size, "LEFT": 0}.get(self.align, (self.avail - self.size) / 2)
+        cell = self.size / (len(self.matrix) + 2 * self.BORDER)
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(black)
+        # module units from the symbol's top-left corner, rows going down: integer coordinates
+        canv.transform(cell, 0, 0, -cell, x + self.BORDER * cell, self.size - self.BORDER * cell)
+        path = canv.beginPath()
+        for r, row in enumerate(self.matrix):
+            for run in _RUN.finditer("".join("1" if dark else "0" for dark in row)):
+                path.rect(run.start(), r, run.end() - run.start(), 1)
+        canv.drawPath(path, stroke=0, fill=1)
+        canv.restoreState()

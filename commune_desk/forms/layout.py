@@ -327,18 +327,9 @@ def build_pdf(make_story: Callable[[Paper], list[Flowable]], paper: Paper, *, ti
             height *= 1.3          # the estimate fell short: grow the roll, lay out again
             story = make_story(paper)
         raise RuntimeError("Không dàn trang được biểu mẫu trên giấy cuộn")
-    # Measuring a story is much cheaper than laying it out and saving it: skip the scales that
-    # clearly overflow, so an ordinary slip costs one layout.
-    frame_height = paper.height - paper.top - paper.bottom
-    factors = (1.0, *paper.shrink)
-    for factor in factors:
+    for factor in (1.0, *paper.shrink):
         sized = paper if factor == 1.0 else paper.scaled(factor)
-        story = make_story(sized)
-        if factor != factors[-1]:
-            if _story_height(story, sized.content_width) > frame_height:
-                continue
-            story = make_story(sized)      # wrapped flowables are not reused across layouts
-        pdf, pages = _layout(story, sized, paper.height, meta, canvasmaker)
+        pdf, pages = _layout(make_story(sized), sized, paper.height, meta, canvasmaker)
         if pages == 1:
             return pdf
     first, _ = _layout(make_story(paper), paper, paper.height, meta, canvasmaker)

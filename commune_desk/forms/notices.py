@@ -6,7 +6,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from .layout import Sheet, text
 from .model import FormData
-from .slips import print_date, when
+from .slips import print_date, unit_of, when
 from .wording import BLANK, short_date
 
 TITLES = {
@@ -39,7 +39,7 @@ def form04(sheet: Sheet, data: FormData) -> list[Flowable]:
     story += sheet.title_block(TITLES["04"])
     story.append(addressee(sheet, data))
     story.append(sheet.para(
-        f"Ngày {text(received)}, {text(office.unit)} – {text(office.name)} đã tiếp nhận hồ sơ "
+        f"Ngày {text(received)}, {text(unit_of(office))} đã tiếp nhận hồ sơ "
         f"của Ông/Bà đề nghị giải quyết thủ tục hành chính: <b>{text(data.procedure_name)}</b>.",
         sheet.justify))
     story.append(sheet.field("Mã hồ sơ", data.code or BLANK, bold=True, style=sheet.indent))

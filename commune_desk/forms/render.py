@@ -18,6 +18,7 @@ _BUILDERS: dict[str, Callable] = {
     "06": notices.form06,
 }
 
+
 def render_form(form: str, data: FormData, paper: str = "a5") -> bytes:
     """Render one form as PDF bytes."""
     builder = _BUILDERS.get(form)
@@ -26,11 +27,5 @@ def render_form(form: str, data: FormData, paper: str = "a5") -> bytes:
     spec = PAPERS.get(paper.lower() if isinstance(paper, str) else paper)
     if spec is None:
         raise ValueError(f"Khổ giấy không hỗ trợ: {paper!r}; chỉ có: {', '.join(PAPERS)}")
-    if form == "01":
-        # the slip of every accepted dossier: drawn directly when it fits one sheet
-        from .quick01 import render as quick
-        pdf = quick(data, spec, title=FORMS[form], author=data.office.name)
-        if pdf is not None:
-            return pdf
     return build_pdf(lambda paper: builder(Sheet(paper), data), spec,
                      title=FORMS[form], author=data.office.name, subject=data.code)

@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from .codes import Barcode128, QrCode
 from .layout import NO_PADDING, Sheet, make_table, text
-from .model import FormData, Person
+from .model import FormData, OfficeInfo, Person
 from .wording import BLANK, count, days_text, money, time_in_words, VN_TZ
 
 TITLES = {
@@ -17,6 +17,8 @@ TITLES = {
     "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
 }
 SIGN_HINT = "(Ký và ghi rõ họ tên)"
+RECEIVER = "Người tiếp nhận hồ sơ"
+REQUEST = "Nội dung yêu cầu giải quyết"
 PICKUP_NOTE = ("Lưu ý: Ông/Bà mang theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả này khi đến "
                "nhận kết quả. Trường hợp nhận thay phải có văn bản ủy quyền theo quy định.")
 
@@ -29,8 +31,14 @@ def when(dt: datetime | None) -> str:
     return time_in_words(dt) if dt else BLANK
 
 
+def unit_of(office: OfficeInfo) -> str:
+    """"Bộ phận tiếp nhận và trả kết quả – UBND xã Phúc Lợi"."""
+    return f"{office.unit} – {office.name}"
+
+
 def person_lines(sheet: Sheet, label: str, person: Person, data: FormData) -> list[Flowable]:
-    """Name, owner, identity number, address, phone and e-mail (empty ones left out)."""
+    """Name, owner, identity number, address, phone and e-mail (empty ones left out), then
+    the request."""
     out = [sheet.para(f"{text(label)}: Ông/Bà <b>{text(person.name)}</b>")]
     owner = data.owner
     if owner is not None and owner.name and owner.name != person.name:
@@ -46,6 +54,7 @@ def person_lines(sheet: Sheet, label: str, person: Person, data: FormData) -> li
         contact.append(f"Email: {text(person.email)}")
     if contact:
         out.append(sheet.para("; ".join(contact)))
+    out.append(sheet.field(REQUEST, data.procedure_name, bold=True))
     return out
 
 
@@ -78,9 +87,8 @@ def form01(sheet: Sheet, data: FormData) -> list[Flowable]:
     story = sheet.header(office, data.number or data.code, print_date(data))
     story += code_block(sheet, data)
     story += sheet.title_block(TITLES["01"])
-    story.append(sheet.para(f"{text(office.unit)} – {text(office.name)}"))
+    story.append(sheet.para(text(unit_of(office))))
     story += person_lines(sheet, "Tiếp nhận hồ sơ của", data.applicant, data)
-    story.append(sheet.field("Nội dung yêu cầu giải quyết", data.procedure_name, bold=True))
     story.append(sheet.para("1. Thành phần hồ sơ nộp gồm:"))
     story.append(documents_table(sheet, data))
     story.append(sheet.para(f"2. Số lượng hồ sơ: {count(data.quantity)} bộ"))
@@ -101,14 +109,14 @@ def form01(sheet: Sheet, data: FormData) -> list[Flowable]:
                   sheet.para("Quét mã để tra cứu tình trạng hồ sơ", sheet.sign_hint)]
     story.append(sheet.signatures(
         ("Người nộp hồ sơ", SIGN_HINT, data.applicant.name),
-        ("Người tiếp nhận hồ sơ", SIGN_HINT, data.clerk_name),
+        (RECEIVER, SIGN_HINT, data.clerk_name),
         keep_with=[sheet.para(text(PICKUP_NOTE), sheet.note)]))
     return story
 
 
 def return_place(data: FormData) -> str:
     if data.return_by == "counter":
-        return f"{data.office.unit} – {data.office.name}"
+        return unit_of(data.office)
     if data.return_by == "post":
         address = data.post_address or data.applicant.address or BLANK
         return f"Qua dịch vụ bưu chính công ích, địa chỉ nhận: {address}"
@@ -135,11 +143,10 @@ def form02(sheet: Sheet, data: FormData) -> list[Flowable]:
     story = sheet.header(office, data.number or None, print_date(data))
     story += sheet.title_block(TITLES["02"])
     story += person_lines(sheet, "Hồ sơ của", data.applicant, data)
-    story.append(sheet.field("Nội dung yêu cầu giải quyết", data.procedure_name, bold=True))
     if data.code:
         story.append(sheet.field("Mã hồ sơ", data.code))
     story.append(sheet.para(
-        f"{text(office.unit)} – {text(office.name)} hướng dẫn một lần, đầy đủ để Ông/Bà "
+        f"{text(unit_of(office))} hướng dẫn một lần, đầy đủ để Ông/Bà "
         "bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:", sheet.justify))
     rows = [(str(i), item.name, item.reason) for i, item in enumerate(data.missing, 1)]
     if not rows:
@@ -153,7 +160,7 @@ def form02(sheet: Sheet, data: FormData) -> list[Flowable]:
         story.append(sheet.field("Ghi chú", data.notes))
     story.append(sheet.para(
         "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ "
-        f"{text(office.unit)} – {text(office.name)} để được hướng dẫn.", sheet.justify))
+        f"{text(unit_of(office))} để được hướng dẫn.", sheet.justify))
     story.append(sheet.signatures(None, ("Người hướng dẫn", SIGN_HINT, data.clerk_name)))
     return story
 
@@ -162,9 +169,8 @@ def form03(sheet: Sheet, data: FormData) -> list[Flowable]:
     office = data.office
     story = sheet.header(office, data.number or None, print_date(data))
     story += sheet.title_block(TITLES["03"])
-    story.append(sheet.para(f"{text(office.unit)} – {text(office.name)}"))
+    story.append(sheet.para(text(unit_of(office))))
     story += person_lines(sheet, "Tiếp nhận hồ sơ của", data.applicant, data)
-    story.append(sheet.field("Nội dung yêu cầu giải quyết", data.procedure_name, bold=True))
     if data.code:
         story.append(sheet.field("Mã hồ sơ", data.code))
     story.append(sheet.para(
@@ -174,5 +180,5 @@ def form03(sheet: Sheet, data: FormData) -> list[Flowable]:
     if data.notes:
         story.append(sheet.field("Ghi chú", data.notes))
     story.append(sheet.para("Xin thông báo để Ông/Bà được biết và thực hiện.", sheet.justify))
-    story.append(sheet.signatures(None, ("Người tiếp nhận hồ sơ", SIGN_HINT, data.clerk_name)))
+    story.append(sheet.signatures(None, (RECEIVER, SIGN_HINT, data.clerk_name)))
     return story
