@@ -4,44 +4,18 @@ Each command is a function `cmd_<name>(desk_factory, args) -> (human_text, json_
 """
 
 import argparse
-import json
-import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 from commune_desk import paths
-from commune_desk.errors import DeskError, InvalidInput
+from commune_desk.commands import Parser, env_clock, execute
+from commune_desk.errors import InvalidInput
 from commune_desk.logs import setup_logging
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import IntakeForm, RETURN_BY
 from commune_desk.rules.office_calendar import OfficeCalendar, parse_instant
 from commune_desk.rules.statuses import Status
-
-log = logging.getLogger("commune_desk.cli")
-
-
-# argparse speaks English; the few phrases a clerk or admin meets are said in Vietnamese.
-_VI = {
-    "usage: ": "cách dùng: ",
-    "options": "tùy chọn",
-    "positional arguments": "tham số",
-    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
-    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
-    "unrecognized arguments: %s": "không hiểu tham số: %s",
-    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "giá trị %(value)r không hợp lệ (chọn một trong %(choices)s)",
-    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
-    "expected one argument": "cần một giá trị",
-    "one of the arguments %s is required": "cần một trong các tham số %s",
-    "not allowed with argument %s": "không dùng cùng tham số %s",
-}
-argparse._ = lambda text: _VI.get(text, text)
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"Lệnh không hợp lệ: {message}. Xem: {self.prog} --help\n")
 
 
 def _iso(t):
@@ -50,7 +24,7 @@ def _iso(t):
 
 def _desk(args):
     from commune_desk.store.desk import Desk
-    return Desk(args.data_dir)
+    return Desk(args.data_dir, clock=env_clock())
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -482,29 +456,6 @@ def main(argv=None) -> int:
         return 2
     return execute(func, args, log_dir)
 
-
-def execute(func, args, log_dir=None) -> int:
-    """Run one command of `commune-desk` or `commune-district`: its result as text or JSON; an
-    expected error as one Vietnamese line and exit 2; anything else logged, one line, exit 1."""
-    try:
-        text, obj = func(args)
-    except DeskError as exc:
-        if args.json:
-            print(json.dumps({"error": exc.message, "field": exc.field}, ensure_ascii=False))
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say it in one line
-        log.exception("unexpected error in %s", getattr(args, "command", None))
-        where = f" Chi tiết ghi trong nhật ký ở {log_dir}." if log_dir else ""
-        print(f"Lỗi không mong đợi: {exc.__class__.__name__}: {exc}.{where}", file=sys.stderr)
-        return 1
-    if args.json and obj is not None:
-        print(json.dumps(obj, ensure_ascii=False, indent=2))
-    elif text:
-        print(text)
-    return 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,9 +21,12 @@ class Clock:
         self.now = at(text)
 
 
+NOW = "2026-11-23 09:32"     # a Monday; tests live here unless they move their own clock
+
+
 @pytest.fixture
 def clock():
-    return Clock("2026-11-23 09:32")
+    return Clock(NOW)
 
 
 @pytest.fixture
@@ -37,6 +40,7 @@ def desk(tmp_path, clock):
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path, monkeypatch):
-    # no test may touch the real per-user data folder
+    # no test may touch the real per-user data folder, nor run a command on today's date
     monkeypatch.setenv("COMMUNE_DESK_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("COMMUNE_DESK_NOW", at(NOW).isoformat())
     yield

@@ -39,7 +39,15 @@ def test_setup_catalog_due_intake(tmp_path):
     got = json.loads(run("intake", "--procedure", "HT-XNHN", "--name", "Nguyễn Văn Đạt",
                          "--id-number", "001090012345", "--phone", "0912 345 678", "--json", data_dir=data).stdout)
     assert set(got) >= {"code", "uuid", "received_at", "due_at", "status"}
-    assert got["code"].startswith("000.30.36.H26-") and got["status"] == 2
+    # received at the time COMMUNE_DESK_NOW gives (tests/conftest.py: Monday 23/11/2026 09:32)
+    assert got["code"] == "000.30.36.H26-261123-0001" and got["status"] == 2
+    assert got["received_at"] == "2026-11-23T09:32:00+07:00" and got["due_at"] == "2026-11-27T09:32:00+07:00"
+
+
+def test_time_given_to_a_command_must_be_iso(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMMUNE_DESK_NOW", "23/11/2026")
+    out = run("intake", "--procedure", "HT-KS", "--name", "An", data_dir=tmp_path / "d", check=False)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "COMMUNE_DESK_NOW" in out.stderr
 
 
 def test_due_with_days_needs_no_setup(tmp_path):

@@ -16,16 +16,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_demo_server_enrols_the_demo_desk(tmp_path, monkeypatch):
+def test_demo_server_enrols_the_demo_desk(tmp_path, monkeypatch, clock):
     monkeypatch.setattr(demo, "PORT", free_port())
     (tmp_path / "logs").mkdir()
-    desk = Desk(tmp_path)
+    desk = Desk(tmp_path, clock=clock)
     desk.setup(**demo.DEMO)
     desk.close()
     server = demo.start_demo_server(tmp_path)
     try:
         assert server is not None and (tmp_path / "sync-token.json").exists()
-        desk = Desk(tmp_path)
+        desk = Desk(tmp_path, clock=clock)
         d = desk.intake(IntakeForm(procedure_id="HT-KS", name="Nguyễn Văn Thử"))
         result = run_pass(desk)
         assert result.error is None

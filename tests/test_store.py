@@ -110,17 +110,19 @@ def test_second_desk_issues_from_its_own_block(tmp_path, clock):
 
 WORKER = textwrap.dedent("""
     import sys, json
+    from datetime import datetime
     from commune_desk.store.desk import Desk
     from commune_desk.rules.intake import IntakeForm
-    desk = Desk(sys.argv[1])
+    from commune_desk.rules.office_calendar import TZ
+    desk = Desk(sys.argv[1], clock=lambda: datetime(2026, 11, 23, 9, 32, tzinfo=TZ))
     codes = [desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Lê Văn B")).code for _ in range(int(sys.argv[2]))]
     print(json.dumps(codes))
 """)
 
 
-def test_two_processes_issuing_at_once_never_share_a_code(tmp_path):
+def test_two_processes_issuing_at_once_never_share_a_code(tmp_path, clock):
     data = tmp_path / "shared"
-    d = Desk(data)
+    d = Desk(data, clock=clock)
     d.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", desk=1)
     d.close()
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(data), "25"], stdout=subprocess.PIPE, text=True)
@@ -131,9 +133,9 @@ def test_two_processes_issuing_at_once_never_share_a_code(tmp_path):
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 51))
 
 
-def test_saved_row_survives_the_process_being_killed(tmp_path):
+def test_saved_row_survives_the_process_being_killed(tmp_path, clock):
     data = tmp_path / "killed"
-    d = Desk(data)
+    d = Desk(data, clock=clock)
     d.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", desk=1)
     d.close()
     script = WORKER.replace("print(json.dumps(codes))",
@@ -141,11 +143,11 @@ def test_saved_row_survives_the_process_being_killed(tmp_path):
     out = subprocess.run([sys.executable, "-c", script, str(data), "3"], capture_output=True, text=True, timeout=60)
     assert out.returncode == -9
     codes = json.loads(out.stdout)
-    again = Desk(data)
+    again = Desk(data, clock=clock)
     assert [again.dossier(c).code for c in codes] == codes
 
 
-def test_older_file_is_upgraded_keeping_its_data(tmp_path):
+def test_older_file_is_upgraded_keeping_its_data(tmp_path, clock):
     path = tmp_path / "old.sqlite3"
     db = connect(path)
     runner = Runner(db, str(MIGRATIONS_DIR))
@@ -156,20 +158,20 @@ def test_older_file_is_upgraded_keeping_its_data(tmp_path):
     db.close()
     (tmp_path / "desk.sqlite3").unlink(missing_ok=True)
     path.rename(tmp_path / "desk.sqlite3")
-    desk = Desk(tmp_path)
+    desk = Desk(tmp_path, clock=clock)
     assert desk.config().office_name == "UBND xã Cũ"
     applied = [r[0] for r in desk.db.execute_sql("select name from schema_migration order by name")]
     assert applied == [m.name for m in Runner(desk.db, str(MIGRATIONS_DIR)).migrations()]
 
 
-def test_newer_file_is_refused_and_left_untouched(tmp_path):
-    desk = Desk(tmp_path)
+def test_newer_file_is_refused_and_left_untouched(tmp_path, clock):
+    desk = Desk(tmp_path, clock=clock)
     desk.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26")
     desk.db.execute_sql("insert into schema_migration(name, applied) values ('9999_from_the_future', '2030-01-01')")
     desk.close()
     before = sqlite3.connect(tmp_path / "desk.sqlite3").execute("select count(*) from schema_migration").fetchone()
     with pytest.raises(StoreError, match="phiên bản Commune Desk mới hơn"):
-        Desk(tmp_path)
+        Desk(tmp_path, clock=clock)
     after = sqlite3.connect(tmp_path / "desk.sqlite3").execute("select count(*) from schema_migration").fetchone()
     assert before == after
 

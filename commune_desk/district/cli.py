@@ -13,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-from commune_desk.cli import Parser, execute
+from commune_desk.commands import Parser, execute
 from commune_desk.errors import InvalidInput
 
 log = logging.getLogger("commune_desk.district.cli")

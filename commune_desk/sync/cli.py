@@ -1,6 +1,7 @@
 """`commune-desk sync` and `commune-desk enroll`: registered into the desk's parser by
 commune_desk.cli.build_parser (one line there)."""
 
+from commune_desk.commands import env_clock
 from commune_desk.errors import InvalidInput
 from commune_desk.store import outbox
 from commune_desk.sync.engine import Options, enroll, run_pass
@@ -14,7 +15,7 @@ COUNT_LABELS = [("pushed", "đã gửi"), ("accepted", "nhận mới"), ("duplic
 
 def _desk(args):
     from commune_desk.store.desk import Desk
-    return Desk(args.data_dir)
+    return Desk(args.data_dir, clock=env_clock())
 
 
 def _iso(t):

@@ -452,9 +452,12 @@ TINY_CATALOG = {
 }
 
 
+DESK_NOW = "2026-11-23 09:32"      # a Monday: every desk of a test lives here unless it is given a clock
+
+
 def make_desk(path: Path, desk_no: int = 1, clock=None, agency=AGENCY):
     from commune_desk.store.desk import Desk
-    d = Desk(path, clock=clock)
+    d = Desk(path, clock=clock or Clock(DESK_NOW))
     d.setup(office_name=OFFICE, agency_code=agency, desk=desk_no, clerk_name=f"Cán bộ quầy {desk_no}")
     from commune_desk.catalog import parse_catalog
     d.load_catalog(parse_catalog(TINY_CATALOG), source="test")

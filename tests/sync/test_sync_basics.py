@@ -33,7 +33,10 @@ def test_enrolled_desk_pushes_every_dossier_once(server, desk1):
     status = sync_status(desk1)
     assert status["online"] is True and status["waiting"] == 0 and status["quarantined"] == 0
     assert status["last_success_at"] is not None
-    assert abs(status["clock_offset_s"]) < 5
+    # the desk's fixed clock minus the server's real one, as the server measured it
+    from datetime import datetime
+    from commune_desk.rules.office_calendar import TZ
+    assert abs(status["clock_offset_s"] - (desk1.now() - datetime.now(TZ)).total_seconds()) < 5
 
 
 def test_one_time_code_cannot_enrol_twice(server, desk1, desk2):
@@ -156,23 +159,21 @@ def test_awkward_text_is_stored_exactly(server, desk1):
     """Backslashes, tabs, newlines and quotes in an actor and in data survive the bulk insert
     (COPY on PostgreSQL) byte for byte; a NUL in the actor is refused, not a server error."""
     import uuid as uuid_mod
-    from datetime import datetime
 
     import requests
 
-    from commune_desk.rules.office_calendar import TZ
     from commune_desk.sync import protocol as p
     from commune_desk.sync.token import load_token
     enroll(desk1, server, server.add_commune())
     token = load_token(desk1.data_dir)["token"]
     actor = 'Trần "Bé"\tNguyễn \\ Ngọc\r\nQuầy 1 \\N'
     ok, bad = str(uuid_mod.uuid4()), str(uuid_mod.uuid4())
-    at = datetime.now(TZ).isoformat(timespec="seconds")
+    at = desk1.now().isoformat(timespec="seconds")
     changes = [{"uuid": ok, "seq": 1, "kind": "note", "at": at, "actor": actor,
                 "data": {"text": "a\tb\\nc\nd \\N é"}},
                {"uuid": bad, "seq": 2, "kind": "note", "at": at, "actor": "x\x00y", "data": {}}]
     batch = str(uuid_mod.uuid4())
-    r = requests.post(server.url + p.PUSH_PATH, data=p.encode_push(batch, datetime.now(TZ), changes), timeout=20,
+    r = requests.post(server.url + p.PUSH_PATH, data=p.encode_push(batch, desk1.now(), changes), timeout=20,
                       headers={"Authorization": f"Bearer {token}", "Content-Type": p.JSON_TYPE,
                                "Content-Encoding": "gzip"})
     assert r.status_code == 200, r.text

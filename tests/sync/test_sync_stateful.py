@@ -83,7 +83,7 @@ def test_any_sequence_of_intake_steps_syncs_cuts_and_crashes_converges(shared_se
         def desk_crash_and_reopen(self):
             # the desk process dies between two statements: what it committed is all there is
             self.desk.db.close()
-            self.desk = Desk(self.path)
+            self.desk = Desk(self.path, clock=self.desk.clock)
 
         @rule()
         def server_restart(self):

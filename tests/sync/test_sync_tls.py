@@ -19,7 +19,7 @@ import pytest
 
 from commune_desk.store.desk import Desk
 from commune_desk.sync.token import TOKEN_FILE
-from harness import assert_converged, intake, make_desk
+from harness import DESK_NOW, Clock, assert_converged, intake, make_desk
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl CLI not installed")
 
@@ -161,7 +161,7 @@ def test_private_ca_enrol_sync_and_later_passes_verify_with_the_stored_ca(tmp_pa
         assert counts["accepted"] == 3 and counts["waiting"] == 0, counts
 
         # 3. a later pass, no --ca-file given: verified with the stored CA ...
-        desk = Desk(data_dir)
+        desk = Desk(data_dir, clock=Clock(DESK_NOW))
         intake(desk, 2)
         desk.close()
         r = desk_cli(data_dir, "sync", "--json")
@@ -170,7 +170,7 @@ def test_private_ca_enrol_sync_and_later_passes_verify_with_the_stored_ca(tmp_pa
 
         # ... and still verified: a certificate from another CA, for the same address, is refused
         proxy.use(pki["other_cert"], pki["other_key"])
-        desk = Desk(data_dir)
+        desk = Desk(data_dir, clock=Clock(DESK_NOW))
         intake(desk, 1)
         desk.close()
         failed_before = proxy.handshakes_failed
@@ -184,7 +184,7 @@ def test_private_ca_enrol_sync_and_later_passes_verify_with_the_stored_ca(tmp_pa
         proxy.use(pki["cert"], pki["key"])
         r = desk_cli(data_dir, "sync", "--json")
         assert r.returncode == 0, r.stderr
-        desk = Desk(data_dir)
+        desk = Desk(data_dir, clock=Clock(DESK_NOW))
         try:
             assert_converged(server, [desk])
         finally:

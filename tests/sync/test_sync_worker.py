@@ -57,14 +57,12 @@ def test_stop_never_waits_for_a_hung_server(server, desk1):
         assert isinstance(messages.get(timeout=10), SyncStarted)
         time.sleep(0.5)                        # the push is now hanging inside the worker
         assert [m for _, m, _ in proxy.seen] == ["hang"]
-        # the UI thread is free the whole time: the status bar reads at once
-        t0 = time.monotonic()
+        # the UI thread is free the whole time: the status bar reads while the push still hangs
         assert sync_status(desk1)["waiting"] == 2
-        assert time.monotonic() - t0 < 1
-        # closing the window does not wait for the hung request
-        t0 = time.monotonic()
+        assert worker.alive and len(proxy.seen) == 1
+        # closing the window does not wait for the hung request: stop() returns while it hangs
         worker.stop(timeout=1)
-        assert time.monotonic() - t0 < 2
+        assert worker.alive and len(proxy.seen) == 1
     finally:
         proxy.close()
     # once the connection drops, the worker sees it was asked to stop and ends without retrying
