@@ -211,26 +211,36 @@ def cmd_book(args):
     return f"Đã tạo sổ theo dõi {args.out}.", {"path": args.out, "rows": len(desk.book_rows(start, end))}
 
 
-REPORT_LINES = [
-    ("carried_over", "Kỳ trước chuyển sang"), ("new", "Tiếp nhận mới trong kỳ"), ("received", "Tổng số tiếp nhận"),
-    ("resolved", "Đã giải quyết"), ("resolved_early", "  – trước hạn"), ("resolved_on_time", "  – đúng hạn"),
-    ("resolved_late", "  – quá hạn"), ("open", "Đang giải quyết"), ("open_within", "  – trong hạn"),
-    ("open_overdue", "  – quá hạn"), ("supplement_requests", "Yêu cầu bổ sung"), ("refused", "Từ chối tiếp nhận"),
-    ("withdrawn", "Rút / dừng xử lý"), ("delivered_by_post", "Trả kết quả qua bưu chính"),
-    ("extended", "Phải xin lỗi, gia hạn (mẫu 04)"),
-]
-
-
 def cmd_report(args):
+    from commune_desk.rules.report import (RATE_LABEL, REPORT_LINES, SPLITS, format_count, format_rate)
     desk = _desk(args)
     start, end = _day(args.date_from, "from"), _day(args.date_to, "to")
     if end < start:
         raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", "to")
+    fmt = args.format or ("json" if args.json else None)
+    args.json = args.json or fmt == "json"
+    if fmt in ("pdf", "xlsx"):
+        from commune_desk.documents import report_document, write_report
+        out = Path(args.out) if args.out else desk.data_dir / "reports" / f"bao-cao-{start}-{end}.{fmt}"
+        doc = report_document(desk, start, end, args.by)
+        size = write_report(doc, fmt, out)
+        return f"Đã tạo {out}.", {"path": str(out), "format": fmt, "bytes": size, **doc.report.to_dict()}
     report = desk.report(start, end).to_dict()
-    rate = report["on_time_rate"]
     lines = [f"Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y}"]
-    lines += [f"{label:<30} {report[key]:>8}" for key, label in REPORT_LINES]
-    lines.append(f"{'Tỷ lệ đúng hạn':<30} {('—' if rate is None else f'{rate:.2f} %'):>8}")
+    lines += [f"{label:<30} {format_count(report[key]):>8}" for key, label in REPORT_LINES]
+    lines.append(f"{RATE_LABEL:<30} {format_rate(report['on_time_rate']):>8}")
+    if args.by:
+        groups = desk.report(start, end, by=args.by)
+        report["by"] = args.by
+        report["groups"] = [{"key": key, "label": label, **{k: v for k, v in r.to_dict().items() if k != "overdue"}}
+                            for key, label, r in groups]
+        lines.append("")
+        lines.append(f"{SPLITS[args.by]:<40} {'Tiếp nhận':>10} {'Giải quyết':>10} {'Quá hạn':>8} {'Đúng hạn':>10}")
+        for key, label, r in groups:
+            lines.append(f"{label[:40]:<40} {format_count(r.received):>10} {format_count(r.resolved):>10} "
+                         f"{format_count(r.resolved_late + r.open_overdue):>8} {format_rate(r.on_time_rate):>10}")
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return "\n".join(lines), report
 
 
@@ -419,6 +429,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Số liệu công khai của một kỳ: tiếp nhận, giải quyết đúng hạn, quá hạn...")
     p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", required=True, help="đến ngày YYYY-MM-DD")
+    p.add_argument("--by", choices=["field", "procedure", "channel", "clerk"],
+                   help="chia theo lĩnh vực, thủ tục, hình thức nộp (channel) hoặc cán bộ tiếp nhận (clerk)")
+    p.add_argument("--format", choices=["json", "pdf", "xlsx"],
+                   help="json (như --json), pdf (A4, có biểu đồ) hoặc xlsx (Excel)")
+    p.add_argument("--out", help="tệp đầu ra (mặc định với pdf/xlsx: thư mục reports trong thư mục dữ liệu)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("catalog-edit", parents=[common], help="sửa một thủ tục trong danh mục (quản trị)",

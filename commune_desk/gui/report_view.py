@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from tkinter import ttk
 
-from commune_desk.cli import REPORT_LINES
+from commune_desk.rules.report import REPORT_LINES
 from commune_desk.gui.widgets import Field
 
 

@@ -70,7 +70,7 @@ def snapshot(d: Dossier) -> dict:
         "supplement_rounds": d.supplement_rounds, "extension_reason": d.extension_reason,
         "recipient_name": d.recipient_name, "recipient_id_number": d.recipient_id_number, "proxy": d.proxy,
         "proxy_paper": d.proxy_paper, "post_tracking": d.post_tracking, "fee_paid": d.fee_paid,
-        "fee_receipt": d.fee_receipt, "rating": d.rating,
+        "fee_receipt": d.fee_receipt, "rating": d.rating, "field": d.field,
     }
 
 
@@ -316,7 +316,7 @@ class Desk(Processing, Queries):
         documents = [dict(d) for d in proc.documents]
         with self.db.atomic():
             dossier = Dossier(
-                **values, procedure=proc, procedure_name=proc.name, procedure_days=proc.days,
+                **values, procedure=proc, procedure_name=proc.name, procedure_days=proc.days, field=proc.field,
                 agency_code=cfg.agency_code, desk=cfg.desk, clerk=cfg.clerk_name,
                 name_folded=fold(values["applicant_name"]), documents=documents, fee=proc.fee,
                 received_at=received, imported=imported, created_at=now, updated_at=now)

@@ -138,6 +138,8 @@ class Dossier(BaseModel):
     fee_paid = IntegerField(default=0)
     fee_receipt = TextField(default="")
     rating = TextField(default="")
+    # 0005_report_field
+    field = TextField(default="")                      # the procedure's field when received
 
 
 class Event(BaseModel):

@@ -135,12 +135,11 @@ class Queries:
                 out.append((number, d))
         return out
 
-    def report(self, date_from: date, date_to: date, now: datetime | None = None):
-        """The published figures for a period (same engine as the district dashboard)."""
-        from commune_desk.rules.report import build_report
-        from commune_desk.store.desk import snapshot
-        rows = Dossier.select().where(Dossier.received_at < _day_start(date_to + timedelta(days=1)))
-        return build_report((snapshot(d) for d in rows), date_from, date_to, now or self.now())
+    def report(self, date_from: date, date_to: date, now: datetime | None = None, by: str | None = None):
+        """The published figures for a period, counted in SQL (commune_desk.store.figures); with
+        `by` (field, procedure, channel, clerk) a list of (key, label, Report), one per group."""
+        from commune_desk.store.figures import desk_report
+        return desk_report(self.db, date_from, date_to, now or self.now(), by)
 
 
 def _day_start(day: date) -> datetime:
