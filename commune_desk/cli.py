@@ -212,7 +212,7 @@ def cmd_book(args):
 
 
 def cmd_report(args):
-    from commune_desk.rules.report import (RATE_LABEL, REPORT_LINES, SPLITS, format_count, format_rate)
+    from commune_desk.rules.report import REPORT_LINES, SPLITS, format_count, format_rate
     desk = _desk(args)
     start, end = _day(args.date_from, "from"), _day(args.date_to, "to")
     if end < start:
@@ -228,7 +228,7 @@ def cmd_report(args):
     report = desk.report(start, end).to_dict()
     lines = [f"Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y}"]
     lines += [f"{label:<30} {format_count(report[key]):>8}" for key, label in REPORT_LINES]
-    lines.append(f"{RATE_LABEL:<30} {format_rate(report['on_time_rate']):>8}")
+    lines.append(f"{'Tỷ lệ đúng hạn':<30} {format_rate(report['on_time_rate']):>8}")
     if args.by:
         groups = desk.report(start, end, by=args.by)
         report["by"] = args.by
