@@ -291,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = Parser(prog="commune-desk", parents=[common],
                     description="Commune Desk — phần mềm Bộ phận Một cửa cấp xã. Không có lệnh: mở cửa sổ ứng dụng.")
+    parser.add_argument("--selftest", action="store_true",
+                        help="tự kiểm tra bản cài đặt (thư mục dữ liệu, phông chữ, mẫu 01, cửa sổ) rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=Parser)
 
     p = sub.add_parser("run", parents=[common], help="mở cửa sổ ứng dụng (mặc định)")
@@ -469,6 +471,9 @@ def main(argv=None) -> int:
     except OSError as exc:
         print(f"Lỗi: không dùng được thư mục dữ liệu: {exc}", file=sys.stderr)
         return 2
+    if args.selftest:
+        from commune_desk import selftest
+        return selftest.main(args.data_dir)
     return execute(func, args, log_dir)
 
 
