@@ -196,8 +196,7 @@ def cmd_print(args):
     from commune_desk.printing import send_pdf
     job = send_pdf(out, args.printer or desk.require_config().printer or None, args.paper,
                    title=f"{args.code} mẫu {args.form}")
-    if args.form in ("01", "04", "05"):
-        desk.log_print(args.code, args.form, args.paper, printer=job.printer, job=job.job_id)
+    desk.log_print(args.code, args.form, args.paper, printer=job.printer, job=job.job_id)   # 01/04/05 also events
     obj |= {"printer": job.printer, "job": job.job_id}
     return f"Đã tạo {out} và gửi lệnh in tới máy in {job.printer}.", obj
 

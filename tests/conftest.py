@@ -43,4 +43,6 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     # no test may touch the real per-user data folder, nor run a command on today's date
     monkeypatch.setenv("COMMUNE_DESK_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("COMMUNE_DESK_NOW", at(NOW).isoformat())
+    # argon2's cheapest profile: a password check costs ~1 ms instead of ~0.5 s (commands inherit it)
+    monkeypatch.setenv("COMMUNE_DESK_ARGON2", "cheapest")
     yield

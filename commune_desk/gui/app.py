@@ -205,9 +205,8 @@ class DeskApp(tk.Tk):
                 (show or preview_pdf)(out)
                 return out
             job = (send or send_pdf)(out, printer, paper, title=f"{key} mẫu {form}")
-            if form in self.LOGGED_FORMS:
-                desk.log_print(key, form, paper, printer=getattr(job, "printer", printer or ""),
-                               job=getattr(job, "job_id", ""))
+            desk.log_print(key, form, paper, printer=getattr(job, "printer", printer or ""),   # every print audited
+                           job=getattr(job, "job_id", ""))
             return out
 
         def done(path):

@@ -6,7 +6,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 from playhouse.migrations import Runner
 
 from commune_desk.errors import StoreError
-from commune_desk.store import models
+from commune_desk.store import audit, models
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 10
@@ -29,6 +29,7 @@ def connect(path: Path) -> SqliteDatabase:
 
 def open_database(path: Path) -> SqliteDatabase:
     db = connect(path)
+    db.audit = audit.install(db)         # before any write: the audit triggers call these functions
     try:
         db.connect(reuse_if_open=True)
         runner = Runner(db, str(MIGRATIONS_DIR))
@@ -40,6 +41,7 @@ def open_database(path: Path) -> SqliteDatabase:
                 f"(có bản nâng cấp {', '.join(unknown)} mà phiên bản này không biết). "
                 "Hãy cài phiên bản mới nhất; dữ liệu không bị thay đổi.")
         runner.up()
+        audit.ensure_triggers(db)
     except (DatabaseError, OperationalError) as exc:
         db.close()
         raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}. Dữ liệu không bị thay đổi.") from exc

@@ -18,7 +18,8 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
                                                 OfficeCalendar, local, parse_session)
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
-from commune_desk.store import compiled
+from commune_desk.store import audit, compiled
+from commune_desk.store.accounts import Accounts
 from commune_desk.store.db import open_database
 from commune_desk.store.processing import Processing
 from commune_desk.store.queries import Queries
@@ -74,7 +75,7 @@ def snapshot(d: Dossier) -> dict:
     }
 
 
-class Desk(Processing, Queries):
+class Desk(Accounts, Processing, Queries):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         _route_methods(cls)
@@ -84,6 +85,8 @@ class Desk(Processing, Queries):
         self.path = self.data_dir / paths.DB_NAME
         self.db = open_database(self.path)
         self.clock = clock or (lambda: datetime.now(TZ))
+        self.db.audit.clock = self.now      # audit rows take their time from this desk's clock
+        self.account = None
         self._calendar: OfficeCalendar | None = None
         self._config: OfficeConfig | None = None
 
@@ -181,12 +184,24 @@ class Desk(Processing, Queries):
     # ---- writing -------------------------------------------------------------------------
 
     def _event(self, kind: str, dossier: Dossier | None = None, sync: bool = True, **data) -> Event:
-        cfg = self.config()
         if dossier is not None:
             data["dossier"] = snapshot(dossier)
-        event = Event(kind=kind, dossier=dossier, at=self.now(), actor=(cfg.clerk_name if cfg else ""),
+        event = Event(kind=kind, dossier=dossier, at=self.now(), actor=self.clerk_name(),
                       data=data, sync_state="pending" if sync else "local")
         return compiled.insert(event)
+
+    def record(self, action: str, target: str = "", **detail) -> None:
+        """An audit entry for what no table change shows (sign-in, a print, an export). Joins the
+        caller's transaction when there is one."""
+        with self.db.atomic():
+            audit.append(self.db, action, target, {"before": None, "after": detail or None})
+
+    def audit_entries(self, limit: int = 200, offset: int = 0) -> list:
+        from commune_desk.store.models import AuditEntry
+        return list(AuditEntry.select().order_by(AuditEntry.seq.desc()).limit(limit).offset(offset))
+
+    def verify_audit(self) -> "audit.Verdict":
+        return audit.verify(self.db)
 
     def setup(self, *, office_name: str, agency_code: str, desk: int = 1, **extra) -> OfficeConfig:
         office = clean(office_name, label="Tên cơ quan", max_len=200, required=True, field="office_name")
@@ -317,7 +332,7 @@ class Desk(Processing, Queries):
         with self.db.atomic():
             dossier = Dossier(
                 **values, procedure=proc, procedure_name=proc.name, procedure_days=proc.days, field=proc.field,
-                agency_code=cfg.agency_code, desk=cfg.desk, clerk=cfg.clerk_name,
+                agency_code=cfg.agency_code, desk=cfg.desk, clerk=self.clerk_name(),
                 name_folded=fold(values["applicant_name"]), documents=documents, fee=proc.fee,
                 received_at=received, imported=imported, created_at=now, updated_at=now)
             if outcome == "accepted":
@@ -364,5 +379,5 @@ def _route_methods(cls) -> None:
             setattr(cls, name, routed(value))
 
 
-for _cls in (Desk, Processing, Queries):
+for _cls in (Desk, Accounts, Processing, Queries):
     _route_methods(_cls)

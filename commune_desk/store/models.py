@@ -7,6 +7,7 @@ import uuid
 from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, ForeignKeyField,
                     IntegerField, Model, TextField)
 
+from commune_desk.store.audit import current_action
 from commune_desk.store.fields import DayField, InstantField, JSONField
 
 _current = contextvars.ContextVar("commune_desk_db", default=None)
@@ -34,9 +35,13 @@ def routed(method):
     @functools.wraps(method)
     def inner(self, *args, **kwargs):
         token = _current.set(self.db)
+        # the outermost method names what the audit triggers record
+        action = current_action.set(method.__name__) if current_action.get() is None else None
         try:
             return method(self, *args, **kwargs)
         finally:
+            if action is not None:
+                current_action.reset(action)
             _current.reset(token)
     return inner
 
@@ -162,4 +167,34 @@ class Draft(BaseModel):
     saved_at = InstantField()
 
 
-MODELS = [Setting, Procedure, CalendarOverride, CodeCounter, Dossier, Event, Draft]
+class Account(BaseModel):
+    """A person who signs in at the desk (0005_accounts_audit). Passwords only as argon2 hashes."""
+    id = AutoField()
+    name = CharField(unique=True)
+    full_name = TextField(default="")
+    role = CharField()                       # rules.roles: tiep-nhan | chuyen-mon | lanh-dao | quan-tri
+    password_hash = TextField()
+    disabled = BooleanField(default=False)
+    failures = IntegerField(default=0)
+    locked_until = InstantField(null=True)
+    last_sign_in_at = InstantField(null=True)
+    created_at = InstantField()
+
+
+class AuditEntry(BaseModel):
+    """One link of the audit chain (store.audit): written by triggers and Desk.record only."""
+    seq = AutoField()
+    at = TextField()
+    desk = IntegerField(null=True)
+    actor = TextField(default="")
+    action = TextField()
+    target = TextField(null=True)
+    detail = JSONField()
+    prev_hash = TextField(null=True)
+    hash = TextField()
+
+    class Meta:
+        table_name = "audit"
+
+
+MODELS = [Setting, Procedure, CalendarOverride, CodeCounter, Dossier, Event, Draft, Account, AuditEntry]

@@ -169,11 +169,25 @@ class Processing:
                         fee_paid=d.fee_paid, fee_receipt=fee_receipt, rating=rating, result=verdict.value)
         return d
 
-    def log_print(self, key: str, form: str, paper: str, printer: str = "", job: str = "") -> None:
-        """«In mẫu 01» in the story: called only once the spooler has accepted the job."""
+    LOGGED_FORMS = ("01", "04", "05")      # prints that are promises to the citizen: events, synced
+
+    def log_print(self, key: str, form: str, paper: str, printer: str = "", job: str = "") -> bool:
+        """«In mẫu 01» in the story: called only once the spooler has accepted the job. Every print
+        is an audit entry, a second one of the same form a reprint. Returns reprint."""
         with self.db.atomic():
             d = self.dossier(key)
-            self._event("print", d, form=form, paper=paper, printer=printer, job=job)
+            target = d.code or d.uuid
+            reprint = self.db.execute_sql(
+                "SELECT 1 FROM audit WHERE target = ? AND action IN ('print', 'reprint') AND "
+                "? IN (json_extract(detail, '$.data.form'), json_extract(detail, '$.after.form')) LIMIT 1",
+                (target, form)).fetchone() is not None
+            again = {"reprint": True} if reprint else {}
+            if form in self.LOGGED_FORMS:
+                self._event("print", d, form=form, paper=paper, printer=printer, job=job, **again)
+            else:
+                self.record("reprint" if reprint else "print", target, form=form, paper=paper, printer=printer,
+                            job=job)
+        return reprint
 
     def log_export(self, key: str, form: str, paper: str, path: str = "") -> None:
         """«Xuất PDF»: a form written to a file is not a paper handed to the citizen."""
