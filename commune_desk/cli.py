@@ -91,7 +91,7 @@ def cmd_intake(args):
                       notes=args.notes or "", outcome=args.outcome, reason=args.reason or "",
                       missing=_missing(args.missing))
     received = parse_instant(args.received_at) if args.received_at else None
-    d = desk.intake(form, received_at=received)
+    d = desk.intake(form, received_at=received, attachments=_attachments(args.attach))
     obj = {"code": d.code, "uuid": d.uuid, "received_at": _iso(d.received_at), "due_at": _iso(d.due_at),
            "status": int(d.status), "outcome": d.outcome, "imported": d.imported}
     if d.code:
@@ -269,6 +269,18 @@ def _day(text, field):
         raise InvalidInput(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", field) from None
 
 
+def _attachments(items):
+    """--attach FILE (the whole dossier) or --attach N=FILE (checklist document N)."""
+    out = []
+    for item in items or []:
+        doc, sep, path = item.partition("=")
+        if sep and doc.strip().isdigit():
+            out.append((int(doc), [path]))
+        else:
+            out.append((None, [item]))
+    return out
+
+
 def _missing(items):
     return [{"name": m.split("|", 1)[0], "reason": (m.split("|", 1) + [""])[1]} for m in items or []]
 
@@ -346,6 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tiếp nhận (accepted), yêu cầu bổ sung (supplement), từ chối (refused)")
     p.add_argument("--reason", help="lý do từ chối / bổ sung")
     p.add_argument("--missing", action="append", help="giấy tờ cần bổ sung, dạng \"tên|lý do\" (lặp lại)")
+    p.add_argument("--attach", action="append", metavar="[N=]TỆP",
+                   help="đính kèm bản quét: TỆP (cả hồ sơ) hoặc N=TỆP (giấy tờ số N); lặp lại")
     p.add_argument("--received-at", help="chỉ dùng khi nhập hồ sơ giấy cũ: thời điểm nhận ISO 8601")
     p.set_defaults(func=cmd_intake)
 
@@ -426,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_book)
 
     __import__("commune_desk.sync.cli", fromlist=["register"]).register(sub, common)
+    __import__("commune_desk.attach_cli", fromlist=["register"]).register(sub, common)
     p = sub.add_parser("report", parents=[common], help="báo cáo số liệu tiếp nhận, giải quyết",
                        description="Số liệu công khai của một kỳ: tiếp nhận, giải quyết đúng hạn, quá hạn...")
     p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")

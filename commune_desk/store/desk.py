@@ -20,6 +20,7 @@ from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
 from commune_desk.store import audit, compiled
 from commune_desk.store.accounts import Accounts
+from commune_desk.store.attachments import Attachments, check_document
 from commune_desk.store.db import open_database
 from commune_desk.store.processing import Processing
 from commune_desk.store.queries import Queries
@@ -75,7 +76,7 @@ def snapshot(d: Dossier) -> dict:
     }
 
 
-class Desk(Accounts, Processing, Queries):
+class Desk(Accounts, Processing, Queries, Attachments):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         _route_methods(cls)
@@ -317,8 +318,9 @@ class Desk(Accounts, Processing, Queries):
         compiled.insert(CodeCounter(day=day, last_seq=seq), replace=True)
         return codes.format_code(cfg.agency_code, received_at, seq)
 
-    def intake(self, form: IntakeForm, received_at: datetime | None = None) -> Dossier:
-        """Record one visit. Returns only after the row and its event are durably committed."""
+    def intake(self, form: IntakeForm, received_at: datetime | None = None, attachments=()) -> Dossier:
+        """Record one visit. Returns only after the row and its event are durably committed.
+        attachments: (document number or None, [files]) pairs, stored before the visit commits."""
         cfg = self.require_config()
         now = self.now()
         imported = received_at is not None
@@ -329,6 +331,7 @@ class Desk(Accounts, Processing, Queries):
         proc = self.procedure(values.pop("procedure_id"))
         outcome = values["outcome"]
         documents = [dict(d) for d in proc.documents]
+        files = [(check_document(documents, doc), self.store_files(paths)) for doc, paths in attachments]
         with self.db.atomic():
             dossier = Dossier(
                 **values, procedure=proc, procedure_name=proc.name, procedure_days=proc.days, field=proc.field,
@@ -347,6 +350,8 @@ class Desk(Accounts, Processing, Queries):
                 dossier.status = Status.NOT_ACCEPTED
             compiled.insert(dossier)
             self._event("intake", dossier, outcome=outcome, imported=imported)
+            for document, stored in files:
+                self._add_attachment(dossier, document, stored)
             compiled.delete(Draft, '"name" = ?', "intake")
         self._use = None
         return dossier
@@ -379,5 +384,5 @@ def _route_methods(cls) -> None:
             setattr(cls, name, routed(value))
 
 
-for _cls in (Desk, Accounts, Processing, Queries):
+for _cls in (Desk, Accounts, Processing, Queries, Attachments):
     _route_methods(_cls)

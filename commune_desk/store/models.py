@@ -197,4 +197,21 @@ class AuditEntry(BaseModel):
         table_name = "audit"
 
 
-MODELS = [Setting, Procedure, CalendarOverride, CodeCounter, Dossier, Event, Draft, Account, AuditEntry]
+class Attachment(BaseModel):
+    """A scanned or picked file of a dossier, stored content-addressed under the data folder
+    (store/attachments.py). The file is on disk before this row commits."""
+    id = AutoField()
+    dossier = ForeignKeyField(Dossier, backref="attachments")
+    document = IntegerField(null=True)          # 1-based place in dossier.documents; none: the whole dossier
+    sha256 = CharField(index=True)
+    size = IntegerField()
+    pages = IntegerField(default=1)
+    name = TextField(default="")                # the file the clerk picked (first one)
+    source = CharField(default="file")          # file | folder | scanner
+    added_at = InstantField()
+    sync_state = CharField(default="pending", index=True)   # pending | sent | refused
+    sync_note = TextField(default="")
+    sent_at = InstantField(null=True)
+
+
+MODELS = [Setting, Procedure, CalendarOverride, CodeCounter, Dossier, Event, Draft, Account, AuditEntry, Attachment]

@@ -1,0 +1,177 @@
+"""Attachments: files of a dossier's checklist documents, stored content-addressed.
+
+The files live in the data folder under `attachments/<first two hex digits>/<sha256>` (one file
+per content, however many rows point to it). Order of writing, so that a crash never leaves a row
+without its file:
+
+1. the PDF is written to a temporary name beside its final place, flushed and fsync'd;
+2. it is renamed to its SHA-256 name and the folder is fsync'd;
+3. only then does the transaction that inserts the row (and its event) commit.
+
+A crash between 2 and 3 leaves an orphan file; `clean_attachments` removes orphans (and stray
+temporary files) older than an hour, so a file another process is about to point to is spared.
+"""
+
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from commune_desk.errors import InvalidInput
+from commune_desk.rules.text import clean
+from commune_desk.store.models import Attachment, Dossier
+from commune_desk.store.scans import to_pdf
+
+ATTACHMENTS_DIR = "attachments"
+ORPHAN_AGE_S = 3600
+SOURCES = ("file", "folder", "scanner")
+PENDING, SENT, REFUSED = "pending", "sent", "refused"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file written and fsync'd into the store, not yet pointed to by any row."""
+    sha256: str
+    size: int
+    pages: int
+    name: str
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    return Path(root) / sha256[:2] / sha256
+
+
+def write_blob(root: Path, data: bytes) -> tuple[str, Path]:
+    """Store `data` under its SHA-256; durable when this returns."""
+    sha = hashlib.sha256(data).hexdigest()
+    final = blob_path(root, sha)
+    if final.is_file() and final.stat().st_size == len(data):
+        return sha, final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f".{sha}.{os.getpid()}.{threading.get_ident()}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    _fsync_dir(final.parent)
+    _fsync_dir(final.parent.parent)
+    return sha, final
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":           # NTFS makes a rename durable with the file; no folder handle
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_document(documents: list, document: int | None) -> int | None:
+    if document is None:
+        return None
+    if isinstance(document, bool) or not isinstance(document, int) or not 1 <= document <= len(documents):
+        raise InvalidInput(f"Giấy tờ số {document} không có trong danh mục của hồ sơ "
+                           f"(chọn từ 1 đến {len(documents)}).", "document")
+    return document
+
+
+class Attachments:
+    """Desk methods for attachments (mixed into store.desk.Desk)."""
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / ATTACHMENTS_DIR
+
+    def store_files(self, files: list, name: str | None = None) -> StoredFile:
+        """Convert (images to one PDF) and write the file into the store, before any row."""
+        paths = [Path(f) for f in files]
+        data, pages = to_pdf(paths)
+        sha, _ = write_blob(self.attachments_dir, data)
+        label = clean(name if name is not None else paths[0].name, label="Tên tệp", max_len=255)
+        return StoredFile(sha, len(data), pages, label)
+
+    def attach(self, key: str, files: list, document: int | None = None, source: str = "file") -> Attachment:
+        """Attach files (one PDF) to a checklist document of a dossier, or to the whole dossier."""
+        dossier = self.dossier(key)
+        document = check_document(dossier.documents, document)
+        stored = self.store_files(files)
+        with self.db.atomic():
+            return self._add_attachment(dossier, document, stored, source)
+
+    def _add_attachment(self, dossier: Dossier, document: int | None, stored: StoredFile,
+                        source: str = "file") -> Attachment:
+        if source not in SOURCES:
+            raise InvalidInput(f"Nguồn tệp «{source}» không hợp lệ.", "source")
+        existing = (Attachment.select().where(Attachment.dossier == dossier, Attachment.sha256 == stored.sha256,
+                                              (Attachment.document == document) if document is not None
+                                              else Attachment.document.is_null())
+                    .first())
+        if existing is not None:
+            return existing
+        row = Attachment.create(dossier=dossier, document=document, sha256=stored.sha256, size=stored.size,
+                                pages=stored.pages, name=stored.name, source=source, added_at=self.now())
+        self._event("attachment_added", dossier, sync=False, sha256=stored.sha256, size=stored.size,
+                    pages=stored.pages, name=stored.name, document=document, source=source)
+        return row
+
+    def attachments_of(self, dossier: Dossier) -> list[Attachment]:
+        return list(Attachment.select().where(Attachment.dossier == dossier)
+                    .order_by(Attachment.document.asc(nulls="LAST"), Attachment.id))
+
+    def attachment_file(self, row: Attachment) -> Path:
+        return blob_path(self.attachments_dir, row.sha256)
+
+    # ---- sync ------------------------------------------------------------------------------
+
+    def attachments_to_send(self, limit: int = 1000) -> list[dict]:
+        """Waiting files, smallest first, of dossiers whose intake the upstream already has
+        (changes first: a file never travels before its dossier)."""
+        rows = self.db.execute_sql(
+            'SELECT a.id, a.sha256, a.size, a.document, a.name, d.uuid FROM attachment a '
+            'JOIN dossier d ON d.id = a.dossier_id '
+            'WHERE a.sync_state = ? AND EXISTS (SELECT 1 FROM event e WHERE e.dossier_id = a.dossier_id '
+            "AND e.kind = 'intake' AND e.sync_state = 'synced') "
+            'ORDER BY a.size, a.id LIMIT ?', (PENDING, limit)).fetchall()
+        return [{"id": r[0], "sha256": r[1], "size": r[2], "document": r[3], "name": r[4], "dossier_uuid": r[5],
+                 "path": blob_path(self.attachments_dir, r[1])} for r in rows]
+
+    def attachment_counts(self) -> dict:
+        rows = dict(self.db.execute_sql(
+            "SELECT sync_state, count(*) FROM attachment GROUP BY sync_state").fetchall())
+        waiting_bytes = self.db.execute_sql(
+            "SELECT coalesce(sum(size), 0) FROM attachment WHERE sync_state = ?", (PENDING,)).fetchone()[0]
+        return {"waiting": rows.get(PENDING, 0), "sent": rows.get(SENT, 0), "refused": rows.get(REFUSED, 0),
+                "waiting_bytes": waiting_bytes}
+
+    def mark_attachment(self, attachment_id: int, state: str, note: str = "") -> None:
+        """Record the upstream's word on one file: SENT only on its acknowledgement."""
+        with self.db.atomic():
+            (Attachment.update(sync_state=state, sync_note=note, sent_at=self.now() if state == SENT else None)
+             .where(Attachment.id == attachment_id).execute())
+
+    # ---- housekeeping ----------------------------------------------------------------------
+
+    def clean_attachments(self, min_age_s: float = ORPHAN_AGE_S) -> list[str]:
+        """Remove files no row points to (a crash between file and row) and stray temporary
+        files, older than min_age_s. Returns the removed names."""
+        root = self.attachments_dir
+        if not root.is_dir():
+            return []
+        known = {r[0] for r in self.db.execute_sql("SELECT DISTINCT sha256 FROM attachment").fetchall()}
+        cutoff = time.time() - min_age_s
+        removed = []
+        for path in root.glob("*/*"):
+            if not path.is_file() or path.name in known:
+                continue
+            try:
+                if path.stat().st_mtime <= cutoff:
+                    path.unlink()
+                    removed.append(path.name)
+            except FileNotFoundError:
+                continue
+        return removed
