@@ -104,6 +104,34 @@ def cmd_dossiers(args):
     return "\n".join(lines) or "Chưa có hồ sơ nào.", items
 
 
+def cmd_report(args):
+    from datetime import date, datetime
+
+    from commune_desk.district import figures
+    from commune_desk.district.admin import get_commune
+    from commune_desk.rules.office_calendar import TZ
+    from commune_desk.rules.report import REPORT_LINES, format_count, format_rate
+    try:
+        start, end = date.fromisoformat(args.date_from), date.fromisoformat(args.date_to)
+    except ValueError:
+        raise InvalidInput("Ngày phải có dạng YYYY-MM-DD, ví dụ --from 2026-01-01 --to 2026-06-30.", "from") from None
+    if end < start:
+        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", "to")
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(TZ)
+    with _open(args) as db:
+        commune = get_commune(args.agency_code)
+        report = figures.commune_report(db, commune.id, start, end, now).to_dict()
+        if args.by:
+            report["by"] = args.by
+            report["groups"] = [{"key": k, "label": label, **{x: v for x, v in r.to_dict().items() if x != "overdue"}}
+                                for k, label, r in figures.commune_report(db, commune.id, start, end, now, args.by)]
+    report = {"agency_code": commune.agency_code, "name": commune.name, **report}
+    lines = [f"{commune.name} ({commune.agency_code}): {start:%d/%m/%Y} – {end:%d/%m/%Y}"]
+    lines += [f"{label:<30} {format_count(report[key]):>8}" for key, label in REPORT_LINES]
+    lines.append(f"{'Tỷ lệ đúng hạn':<30} {format_rate(report['on_time_rate']):>8}")
+    return "\n".join(lines), report
+
+
 def cmd_catalog_publish(args):
     from commune_desk.district import publish
     try:
@@ -203,6 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dossiers", parents=[common], help="liệt kê hồ sơ máy chủ đang lưu của một xã/phường")
     p.add_argument("--agency-code", required=True)
     p.set_defaults(func=cmd_dossiers)
+
+    p = sub.add_parser("report", parents=[common], help="số liệu tiếp nhận, giải quyết của một xã/phường",
+                       description="Số liệu công khai của một kỳ, cùng cách tính với quầy và trang tổng hợp.")
+    p.add_argument("--agency-code", required=True, help="mã định danh của xã/phường")
+    p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="đến ngày YYYY-MM-DD")
+    p.add_argument("--by", choices=["field", "procedure", "channel", "clerk"],
+                   help="chia theo lĩnh vực, thủ tục, hình thức nộp hoặc cán bộ tiếp nhận")
+    p.add_argument("--now", help=argparse.SUPPRESS)     # tests: judge open dossiers at this instant
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("catalog", parents=[common], help="công bố danh mục thủ tục cho các quầy")
     csub = p.add_subparsers(dest="catalog_command", metavar="VIỆC", parser_class=Parser, required=True)

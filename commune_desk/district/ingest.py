@@ -14,6 +14,7 @@ from functools import lru_cache
 from peewee import IntegrityError
 
 from commune_desk.district import db as district_db
+from commune_desk.district.figures import REPORT_COLUMNS, report_values
 from commune_desk.district.models import Commune, Device, database
 from commune_desk.errors import DeskError
 from commune_desk.rules.codes import parse_code
@@ -89,6 +90,12 @@ def _copy_field(value) -> str:
     return str(int(value))
 
 
+_UPDATED = ("code", "status", "received_at", "due_at", "snapshot", "snapshot_at", "updated_at") + REPORT_COLUMNS
+_PG_TYPES = {"status": "::integer", "channel": "::integer", "by_post": "::smallint", "extended": "::smallint",
+             "rating_score": "::smallint", "received_s": "::bigint", "due_s": "::bigint", "finished_s": "::bigint",
+             "stopped_s": "::bigint"}
+
+
 def _bulk_update_dossiers(rows: list) -> None:
     if not rows:
         return
@@ -96,15 +103,14 @@ def _bulk_update_dossiers(rows: list) -> None:
     if district_db.is_postgres(db):
         # one statement for the whole batch (psycopg2's executemany is a round trip per row)
         from psycopg2.extras import execute_values
-        execute_values(db.cursor(), 'UPDATE "dossier" AS d SET "code" = v.code, "status" = v.status, '
-                       '"received_at" = v.received_at, "due_at" = v.due_at, "snapshot" = v.snapshot, '
-                       '"snapshot_at" = v.snapshot_at, "updated_at" = v.updated_at '
-                       'FROM (VALUES %s) AS v (code, status, received_at, due_at, snapshot, snapshot_at, '
-                       'updated_at, id) WHERE d."id" = v.id', rows,
-                       template="(%s, %s::integer, %s, %s, %s, %s, %s, %s::integer)", page_size=500)
+        sets = ", ".join(f'"{c}" = v.{c}' for c in _UPDATED)
+        template = "(" + ", ".join(f"%s{_PG_TYPES.get(c, '')}" for c in _UPDATED) + ", %s::integer)"
+        execute_values(db.cursor(), f'UPDATE "dossier" AS d SET {sets} '
+                       f'FROM (VALUES %s) AS v ({", ".join(_UPDATED)}, id) WHERE d."id" = v.id', rows,
+                       template=template, page_size=500)
         return
-    db.cursor().executemany('UPDATE "dossier" SET "code" = ?, "status" = ?, "received_at" = ?, "due_at" = ?, '
-                            '"snapshot" = ?, "snapshot_at" = ?, "updated_at" = ? WHERE "id" = ?', rows)
+    sets = ", ".join(f'"{c}" = ?' for c in _UPDATED)
+    db.cursor().executemany(f'UPDATE "dossier" SET {sets} WHERE "id" = ?', rows)
 
 
 def _check_snapshot(snap, commune: Commune) -> str | None:
@@ -348,10 +354,10 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     _bulk_insert("change", CHANGE_COLUMNS, new_changes)
     _bulk_insert("dossier", DOSSIER_COLUMNS, [
         (r.uuid, r.code, commune.id, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")),
-         canonical(r.snap), r.snapshot_at, received_iso) for r in new_dossiers.values()])
+         canonical(r.snap), r.snapshot_at, received_iso, *report_values(r.snap)) for r in new_dossiers.values()])
     _bulk_update_dossiers([
         (r.code, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")), canonical(r.snap),
-         r.snapshot_at, received_iso, r.id) for r in touched.values()])
+         r.snapshot_at, received_iso, *report_values(r.snap), r.id) for r in touched.values()])
     return acks
 
 
@@ -365,4 +371,4 @@ def _later_or_same(a: str, b: str) -> bool:
 CHANGE_COLUMNS = ("uuid", "commune_id", "device_id", "desk", "local_seq", "kind", "at", "actor",
                   "dossier_uuid", "digest", "data", "received_at")
 DOSSIER_COLUMNS = ("uuid", "code", "commune_id", "status", "received_at", "due_at", "snapshot",
-                   "snapshot_at", "updated_at")
+                   "snapshot_at", "updated_at") + REPORT_COLUMNS

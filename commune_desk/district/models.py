@@ -1,6 +1,6 @@
 """The district server's tables. Every write goes through ingest, publish or the CLI helpers."""
 
-from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, FloatField, ForeignKeyField,
+from peewee import (AutoField, BigIntegerField, BooleanField, SmallIntegerField, CharField, DatabaseProxy, FloatField, ForeignKeyField,
                     IntegerField, Model, TextField)
 
 from commune_desk.district.fields import InstantField, JSONField
@@ -78,6 +78,19 @@ class Dossier(BaseModel):
     snapshot = JSONField()
     snapshot_at = InstantField()
     updated_at = InstantField()
+    # 0002_report_columns: what the report counts from (commune_desk.district.figures)
+    outcome = CharField(default="")
+    channel = IntegerField(default=1)
+    field = TextField(default="")
+    procedure_id = CharField(default="")
+    clerk = TextField(default="")
+    by_post = SmallIntegerField(default=0)
+    extended = SmallIntegerField(default=0)
+    rating_score = SmallIntegerField(default=0)
+    received_s = BigIntegerField(null=True)
+    due_s = BigIntegerField(null=True)
+    finished_s = BigIntegerField(null=True)
+    stopped_s = BigIntegerField(null=True)
 
 
 class Publication(BaseModel):

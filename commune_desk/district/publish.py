@@ -7,6 +7,7 @@ from datetime import date, datetime
 from commune_desk.catalog import parse_catalog
 from commune_desk.district import db as district_db
 from commune_desk.district.admin import get_commune, now
+from commune_desk.district.figures import REPORT_COLUMNS, report_values
 from commune_desk.district.models import Dossier, Publication, database
 from commune_desk.errors import InvalidInput, NotFound
 from commune_desk.rules.codes import parse_code
@@ -61,8 +62,8 @@ def publish_status(code: str, status: int, note: str = "") -> Publication:
         if target == Status.RETURNED:
             snap["returned_at"] = iso
             snap["resolved_at"] = snap.get("resolved_at") or iso
-        Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at).where(
-            Dossier.id == row.id).execute()
+        Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at,
+                       **dict(zip(REPORT_COLUMNS, report_values(snap)))).where(Dossier.id == row.id).execute()
         return Publication.create(uuid=str(uuid.uuid4()), commune=row.commune_id, kind="status",
                                   data={"dossier": snap, "status": int(target), "note": note}, at=at)
 

@@ -7,11 +7,12 @@ from datetime import date, datetime
 from flask import (Blueprint, current_app, redirect, render_template, request, session, url_for)
 
 from commune_desk.district import admin
-from commune_desk.district.models import Commune, Device, Dossier, Staff
+from commune_desk.district import figures
+from commune_desk.district.models import Commune, Device, Dossier, Staff, database
 from commune_desk.errors import DeskError
 from commune_desk.rules.codes import parse_code
 from commune_desk.rules.office_calendar import TZ, local
-from commune_desk.rules.report import build_report, period_bounds
+from commune_desk.rules.report import format_rate, from_counts, judged_at, period_bounds
 from commune_desk.rules.statuses import LABELS, Status
 
 bp = Blueprint("web", __name__)
@@ -120,24 +121,20 @@ def dashboard():
     now = datetime.now(TZ)
     start, end, error = _period(now.date())
     _, end_at = period_bounds(start, end)
-    snaps: dict[int, list] = {}
-    for commune_id, snapshot in (Dossier.select(Dossier.commune, Dossier.snapshot)
-                                 .where(Dossier.received_at < end_at).tuples()):
-        snaps.setdefault(commune_id, []).append(snapshot)
+    reports, overdue_items = figures.all_communes(database.obj, start, end, now)
     offsets = {}
     for d in Device.select().where(Device.revoked_at.is_null(), Device.clock_offset_s.is_null(False)):
         if abs(d.clock_offset_s) > abs(offsets.get(d.commune_id, 0)):
             offsets[d.commune_id] = d.clock_offset_s
     rows, overdue = [], []
     for commune in Commune.select().order_by(Commune.name):
-        r = build_report(snaps.get(commune.id, []), start, end, now)
+        r = reports.get(commune.id) or from_counts({}, start, end, judged_at(end, now))
         off = offsets.get(commune.id)
-        rows.append({"agency_code": commune.agency_code, "name": commune.name, "r": r,
-                     "rate": "—" if r.on_time_rate is None else f"{r.on_time_rate:.2f}%".replace(".", ","),
+        rows.append({"id": commune.id, "agency_code": commune.agency_code, "name": commune.name, "r": r,
+                     "rate": format_rate(r.on_time_rate).replace(" ", ""),
                      "clock": "" if off is None or abs(off) <= 300 else f"lệch {round(off / 60)} phút"})
-        for o in r.overdue:
-            overdue.append({**o.__dict__, "commune": commune.name, "due_vn": when(o.due_at)})
-    overdue.sort(key=lambda o: (-o["overdue_days"], o["code"]))
+    names = {row["id"]: row["name"] for row in rows}
+    overdue = [{**o.__dict__, "commune": names.get(cid, ""), "due_vn": when(o.due_at)} for cid, o in overdue_items]
     return render_template("dashboard.html", rows=rows, overdue=overdue, error=error, csrf=_csrf(),
                            staff_name=staff.name or staff.username,
                            period_from=start.isoformat(), period_to=end.isoformat(),
