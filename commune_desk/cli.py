@@ -4,8 +4,8 @@ Each command is a function `cmd_<name>(desk_factory, args) -> (human_text, json_
 """
 
 import argparse
+import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from commune_desk import paths
@@ -14,8 +14,10 @@ from commune_desk.errors import InvalidInput
 from commune_desk.logs import setup_logging
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import IntakeForm, RETURN_BY
+from commune_desk.rules.dates import parse_day
+from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.office_calendar import OfficeCalendar, parse_instant
-from commune_desk.rules.statuses import Status
+from commune_desk.rules.statuses import CLOCK_STOPPED, Status
 
 
 def _iso(t):
@@ -111,8 +113,8 @@ def dossier_json(d, desk=None) -> dict:
            "due_at": _iso(d.due_at), "extended": d.extended, "assignee": d.assignee,
            "resolved_at": _iso(d.resolved_at), "returned_at": _iso(d.returned_at)}
     if d.due_at and desk is not None:
-        finished = d.resolved_at if Status(d.status) in (Status.RESOLVED, Status.RETURNED) else None
-        if Status(d.status) != Status.SUPPLEMENT or finished:
+        finished = d.resolved_at if Status(d.status) in FINISHED else None
+        if Status(d.status) not in CLOCK_STOPPED or finished:
             obj["timeliness"] = judge(d.due_at, finished_at=finished, now=desk.now()).value
     return obj
 
@@ -263,10 +265,7 @@ def cmd_calendar_day(args):
 
 
 def _day(text, field):
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", field) from None
+    return parse_day(text, field, f"Ngày «{text}» phải có dạng YYYY-MM-DD.")
 
 
 def _attachments(items):

@@ -2,7 +2,7 @@
 status changes made upstream. Each is one Publication row, pulled in id order."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from commune_desk.catalog import parse_catalog
 from commune_desk.district import db as district_db
@@ -10,6 +10,7 @@ from commune_desk.district.admin import get_commune, now
 from commune_desk.district.figures import REPORT_COLUMNS, report_values
 from commune_desk.district.models import Dossier, Publication, database
 from commune_desk.errors import InvalidInput, NotFound
+from commune_desk.rules import dates
 from commune_desk.rules.codes import parse_code
 from commune_desk.rules.statuses import Status, check_transition, parse_status
 from commune_desk.rules.text import clean
@@ -69,9 +70,4 @@ def publish_status(code: str, status: int, note: str = "") -> Publication:
 
 
 def parse_day(text: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except (ValueError, AttributeError):
-            continue
-    raise InvalidInput(f"Ngày «{text}» không hợp lệ (dạng 2026-09-01 hoặc 01/09/2026).", "day")
+    return dates.parse_day(text, "day", f"Ngày «{text}» không hợp lệ (dạng 2026-09-01 hoặc 01/09/2026).")

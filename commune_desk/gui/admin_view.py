@@ -1,10 +1,10 @@
 """Quản trị: the office's settings, the fees of the procedure catalog, and its own days off."""
 
-from datetime import datetime
 from tkinter import ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.gui.widgets import Field
+from commune_desk.rules.dates import read_day
 
 SETTINGS = [("office_name", "Tên cơ quan", 40), ("clerk_name", "Cán bộ tiếp nhận", 30),
             ("place", "Địa danh trên phiếu", 24), ("head_name", "Người ký văn bản (thủ trưởng)", 30),
@@ -115,9 +115,8 @@ class AdminView(ttk.Frame):
         return tab
 
     def set_day(self, working: bool) -> None:
-        try:
-            day = datetime.strptime(self.day.get().strip(), "%d/%m/%Y").date()
-        except ValueError:
+        day = read_day(self.day.get())
+        if day is None:
             self.day.show_error("Ngày phải có dạng ngày/tháng/năm, ví dụ 02/01/2027.")
             return
         try:

@@ -180,8 +180,6 @@ class DeskApp(tk.Tk):
 
     # ---- printing -----------------------------------------------------------------------------
 
-    LOGGED_FORMS = ("01", "04", "05")      # the prints that are promises to the citizen
-
     def print_form(self, key: str, form: str, paper: str | None = None, preview: bool = False,
                    on_done=None) -> None:
         """Render a dossier's form and send it to the chosen printer with its paper size (or open

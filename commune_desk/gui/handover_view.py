@@ -14,8 +14,9 @@ from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import theme
 from commune_desk.gui.process_view import short
 from commune_desk.gui.widgets import Field
+from commune_desk.rules.lifecycle import FINISHED, HANDOVER_FROM
 from commune_desk.rules.statuses import Status
-from commune_desk.rules.timeliness import judge
+from commune_desk.rules.timeliness import Timeliness, judge
 from commune_desk.store.processing import RATINGS, handover_timeliness
 
 log = logging.getLogger("commune_desk.gui.handover")
@@ -213,7 +214,7 @@ class HandoverView(ttk.Frame):
                      f"{time_in_words(d.returned_at)} cho {whom}{how}. Không trả lại lần nữa.", "error")
             self.bell()
             self._rescan()
-        elif status != Status.RESOLVED:
+        elif status not in HANDOVER_FROM:
             self.say(f"Hồ sơ {d.code} chưa xử lý xong (trạng thái: {status.label}); chưa thể trả kết quả. "
                      "Hẹn công dân quay lại hoặc hỏi bộ phận chuyên môn.", "error")
             self.bell()
@@ -267,9 +268,9 @@ class HandoverView(ttk.Frame):
         due = short(d.due_at) + (f" (đã gia hạn; hạn ban đầu {short(d.original_due_at)})" if d.extended else "")
         v["due"].configure(text=due)
         v["resolved"].configure(text=short(d.resolved_at) or "—")
-        if status in (Status.RESOLVED, Status.RETURNED):
+        if status in FINISHED:
             verdict = handover_timeliness(d)
-            colour = theme.ERROR if verdict.value == "qua_han" else theme.OK
+            colour = theme.ERROR if verdict == Timeliness.LATE else theme.OK
             v["timeliness"].configure(text=verdict.label, foreground=colour)
         elif d.due_at is not None:
             verdict = judge(d.due_at, now=self.desk.now())

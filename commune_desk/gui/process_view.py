@@ -7,7 +7,6 @@ rendered and sent to the printer off the UI thread.
 """
 
 import logging
-import re
 import tkinter as tk
 from datetime import datetime
 from tkinter import ttk
@@ -16,9 +15,12 @@ from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import theme
 from commune_desk.gui.widgets import Field
+from commune_desk.rules import lifecycle
+from commune_desk.rules.dates import parse_office_instant
 from commune_desk.rules.deadline import due_soon
+from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.office_calendar import TZ
-from commune_desk.rules.statuses import TRANSITIONS, Status
+from commune_desk.rules.statuses import CLOCK_STOPPED, TRANSITIONS, Status
 from commune_desk.rules.timeliness import Timeliness, judge
 from commune_desk.store.queries import QUEUES
 
@@ -27,8 +29,6 @@ log = logging.getLogger("commune_desk.gui.process")
 QUEUE_ORDER = ["overdue", "due_today", "due_tomorrow", "new", "processing", "supplement", "financial",
                "resolved", "closed"]
 ALL = "— Tất cả —"
-HANDOFF_FROM = (Status.ACCEPTED, Status.PROCESSING, Status.FINANCIAL)
-EXTEND_FROM = (Status.ACCEPTED, Status.PROCESSING, Status.FINANCIAL)
 
 # key, button text, target status (None: not a plain status move), form printed afterwards
 ACTIONS = [
@@ -76,7 +76,6 @@ DONE_TEXT = {
 STATUS_QUEUE = {Status.ACCEPTED: "new", Status.PROCESSING: "processing", Status.SUPPLEMENT: "supplement",
                 Status.FINANCIAL: "financial", Status.RESOLVED: "resolved", Status.STOPPED: "closed",
                 Status.WITHDRAWN: "closed"}
-_VN_INSTANT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:hg](\d{2})?)?\s*$")
 
 
 # ---- small shared helpers (the search and handover screens use them too) -----------------------
@@ -100,9 +99,9 @@ def standing(desk, d, now: datetime) -> str:
     status = Status(d.status)
     if d.due_at is None:
         return status.label
-    if status in (Status.RESOLVED, Status.RETURNED):
+    if status in FINISHED:
         return judge(d.due_at, finished_at=d.resolved_at or d.returned_at).label
-    if status == Status.SUPPLEMENT:
+    if status in CLOCK_STOPPED:
         return "Tạm dừng tính hạn (chờ bổ sung)"
     if status in (Status.STOPPED, Status.WITHDRAWN, Status.NOT_ACCEPTED):
         return status.label
@@ -110,21 +109,6 @@ def standing(desk, d, now: datetime) -> str:
     if now > d.due_at:
         return f"Quá hạn {span_text(cal, cal.working_time_between(d.due_at, now))}"
     return f"Còn {span_text(cal, cal.working_time_between(now, d.due_at))}"
-
-
-def parse_vn_instant(text: str, calendar) -> datetime:
-    """'03/12/2026' (end of that office day) or '03/12/2026 9:30' as an office instant."""
-    m = _VN_INSTANT.match(text or "")
-    if not m:
-        raise InvalidInput("Ngày hẹn mới phải có dạng ngày/tháng/năm, có thể kèm giờ: 03/12/2026 16:30.", "until")
-    day, month, year, hour, minute = m.groups()
-    try:
-        if hour is None:
-            end = calendar.last_end(datetime(int(year), int(month), int(day)).date())
-            return end
-        return datetime(int(year), int(month), int(day), int(hour), int(minute or 0), tzinfo=TZ)
-    except ValueError:
-        raise InvalidInput(f"Ngày giờ «{text}» không tồn tại.", "until") from None
 
 
 def fit_columns(tree: ttk.Treeview, fixed: dict[str, int], flexible: dict[str, int], minimum: int = 90) -> None:
@@ -170,10 +154,10 @@ def describe_event(e) -> tuple[str, str, str, str, str]:
         what = f"{Status(data['from_status']).label} → {Status(data['to_status']).label}"
         if data.get("to_party") and data.get("to_party") != data.get("from_party"):
             who = f"{who} → {data['to_party']}" if who else data["to_party"]
-        if data.get("to_status") == Status.SUPPLEMENT and snap.get("missing"):
+        if Status(data["to_status"]) == Status.SUPPLEMENT and snap.get("missing"):
             detail = "; ".join(m["name"] + (f" ({m['reason']})" if m.get("reason") else "")
                                for m in snap["missing"]) + (f" — {detail}" if detail else "")
-        if data.get("from_status") == Status.SUPPLEMENT and snap.get("due_at"):
+        if Status(data["from_status"]) == Status.SUPPLEMENT and snap.get("due_at"):
             detail = (detail + "; " if detail else "") + f"tính lại hạn: {short(datetime.fromisoformat(snap['due_at']))}"
     elif e.kind == "extension":
         what = "Xin lỗi, gia hạn (mẫu 04)"
@@ -527,9 +511,9 @@ class ProcessView(ttk.Frame):
         keys = []
         for key, _text, target, _form in ACTIONS:
             if key == "handoff":
-                ok = status in HANDOFF_FROM
+                ok = status in lifecycle.HANDOFF_FROM
             elif key == "extend":
-                ok = status in EXTEND_FROM
+                ok = status in lifecycle.EXTEND_FROM
             else:
                 ok = target in nxt
             if ok:
@@ -538,8 +522,7 @@ class ProcessView(ttk.Frame):
 
     def can_extend(self) -> bool:
         d = self.current
-        return (d is not None and Status(d.status) in EXTEND_FROM and not d.extended
-                and d.due_at is not None and self.desk.now() < d.due_at)
+        return d is not None and lifecycle.can_extend(Status(d.status), d.extended, d.due_at, self.desk.now())
 
     def _layout_actions(self) -> None:
         for w in self.actions.winfo_children():
@@ -591,7 +574,7 @@ class ProcessView(ttk.Frame):
 
     def _extension_warning(self) -> str:
         d = self.current
-        if d is None or Status(d.status) not in EXTEND_FROM or d.due_at is None:
+        if d is None or Status(d.status) not in lifecycle.EXTEND_FROM or d.due_at is None:
             return ""
         now = self.desk.now()
         if d.extended:
@@ -648,7 +631,7 @@ class ProcessView(ttk.Frame):
             if key == "handoff":
                 done = self.desk.handoff(d.code, self.f_party.get(), note=note)
             elif key == "extend":
-                until = parse_vn_instant(self.f_until.get(), self.desk.calendar())
+                until = parse_office_instant(self.f_until.get(), self.desk.calendar())
                 done = self.desk.extend(d.code, until, note)
             else:
                 target = dict((k, t) for k, _x, t, _f in ACTIONS)[key]

@@ -1,19 +1,11 @@
 """Báo cáo: the figures an office publishes for a period, from the same engine as the district."""
 
-from datetime import date, datetime
+from datetime import datetime
 from tkinter import ttk
 
-from commune_desk.rules.report import REPORT_LINES
 from commune_desk.gui.widgets import Field
-
-
-def _parse_day(text: str) -> date | None:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
+from commune_desk.rules.dates import read_day
+from commune_desk.rules.report import REPORT_LINES
 
 
 class ReportView(ttk.Frame):
@@ -57,7 +49,7 @@ class ReportView(ttk.Frame):
         self.refresh()
 
     def refresh(self) -> None:
-        start, end = _parse_day(self.date_from.get()), _parse_day(self.date_to.get())
+        start, end = read_day(self.date_from.get()), read_day(self.date_to.get())
         if start is None or end is None or end < start:
             self.message.configure(text="Hãy nhập kỳ báo cáo hợp lệ, ví dụ từ 01/11/2026 đến 30/11/2026.")
             return

@@ -7,6 +7,7 @@ from tkinter import ttk
 from commune_desk.errors import DeskError
 from commune_desk.gui import theme
 from commune_desk.gui.process_view import StoryPanel, fit_columns, scrolled, short, standing
+from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.statuses import Status
 
 DEBOUNCE_MS = 150
@@ -99,7 +100,7 @@ class SearchView(ttk.Frame):
         for d in self.results:
             self.tree.insert("", "end", iid=d.code, values=(
                 d.code, d.applicant_name, d.id_number, d.phone, d.procedure_name, Status(d.status).label,
-                standing(self.desk, d, now) if Status(d.status) in (Status.RESOLVED, Status.RETURNED)
+                standing(self.desk, d, now) if Status(d.status) in FINISHED
                 else short(d.due_at)))
         if not text.strip():
             self.count.configure(text="")

@@ -1,9 +1,10 @@
 """Checking what the clerk typed at intake, all fields at once, before anything is stored."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from commune_desk.errors import DeskError, InvalidInput
+from commune_desk.rules.dates import parse_day
 from commune_desk.rules.identity import parse_email, parse_id_number, parse_phone
 from commune_desk.rules.text import clean, nfc
 
@@ -48,16 +49,8 @@ class IntakeForm:
 def parse_birth_date(raw) -> date | None:
     if raw in (None, ""):
         return None
-    if isinstance(raw, date):
-        return raw
-    text = nfc(raw).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(f"Ngày sinh «{text}» không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/03/1990.",
-                       "birth_date")
+    return parse_day(raw, "birth_date", f"Ngày sinh «{nfc(str(raw)).strip()}» không hợp lệ; hãy nhập theo dạng "
+                                        "ngày/tháng/năm, ví dụ 05/03/1990.")
 
 
 def parse_channel(raw) -> int:

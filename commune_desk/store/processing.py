@@ -4,8 +4,10 @@ Mixed into Desk; every method commits its change and its Event in one transactio
 from datetime import datetime
 
 from commune_desk.errors import InvalidInput, NotAllowed
-from commune_desk.rules.deadline import check_extension, restart_after_supplement
+from commune_desk.rules.deadline import check_extension
 from commune_desk.rules.identity import parse_id_number
+from commune_desk.rules.lifecycle import (PROMISE_FORMS, check_extendable, check_handoff, check_handover,
+                                          clock_on_move)
 from commune_desk.rules.office_calendar import local
 from commune_desk.rules.statuses import Status, check_transition, parse_status
 from commune_desk.rules.text import clean
@@ -44,8 +46,7 @@ class Processing:
         now = self.now()
         with self.db.atomic():
             d = self._coded(key)
-            if Status(d.status) not in (Status.ACCEPTED, Status.PROCESSING, Status.FINANCIAL):
-                raise NotAllowed(f"Hồ sơ đang ở trạng thái «{Status(d.status).label}», không thể chuyển giao.")
+            check_handoff(Status(d.status))
             from_party = d.assignee or f"Bộ phận một cửa — {d.clerk or self.require_config().clerk_name}"
             if Status(d.status) == Status.ACCEPTED:
                 d.status = Status.PROCESSING
@@ -76,12 +77,9 @@ class Processing:
                 if not items and not note:
                     raise InvalidInput("Yêu cầu bổ sung phải nêu giấy tờ cần bổ sung hoặc lý do.", "note")
                 d.missing = items or [{"name": note, "reason": ""}]
-                d.clock_stopped_at = now
                 d.supplement_rounds += 1
-            if current == Status.SUPPLEMENT and target == Status.PROCESSING:
-                deadline = restart_after_supplement(self.calendar(), now, d.procedure_days)
-                d.starts_at, d.due_at = deadline.starts_at, deadline.due_at
-                d.clock_stopped_at = None
+            for name, value in clock_on_move(current, target, self.calendar(), now, d.procedure_days).items():
+                setattr(d, name, value)
             if target in (Status.STOPPED, Status.WITHDRAWN):
                 d.reason = note
             if target == Status.RESOLVED:
@@ -104,8 +102,7 @@ class Processing:
         now = self.now()
         with self.db.atomic():
             d = self._coded(key)
-            if Status(d.status) not in (Status.ACCEPTED, Status.PROCESSING, Status.FINANCIAL):
-                raise NotAllowed(f"Hồ sơ đang ở trạng thái «{Status(d.status).label}», không gia hạn được.")
+            check_extendable(Status(d.status))
             check_extension(now=now, due_at=d.due_at, new_due_at=until, already_extended=d.extended)
             old_due = d.due_at
             d.due_at, d.extended, d.extension_reason = until, True, reason
@@ -128,11 +125,7 @@ class Processing:
             raise InvalidInput("Số tiền phí, lệ phí không thể âm.", "fee_paid")
         with self.db.atomic():
             d = self._coded(key)
-            status = Status(d.status)
-            if status == Status.RETURNED:
-                raise NotAllowed(f"Hồ sơ {d.code} đã trả kết quả lúc {d.returned_at:%H giờ %M phút, ngày %d/%m/%Y}.")
-            if status != Status.RESOLVED:
-                raise NotAllowed(f"Hồ sơ {d.code} chưa xử lý xong (trạng thái: {status.label}); chưa thể trả kết quả.")
+            check_handover(Status(d.status), d.code, d.returned_at)
             proxy = bool(proxy_id or proxy_paper)
             if post_tracking:
                 d.recipient_name = recipient or d.applicant_name
@@ -169,8 +162,6 @@ class Processing:
                         fee_paid=d.fee_paid, fee_receipt=fee_receipt, rating=rating, result=verdict.value)
         return d
 
-    LOGGED_FORMS = ("01", "04", "05")      # prints that are promises to the citizen: events, synced
-
     def log_print(self, key: str, form: str, paper: str, printer: str = "", job: str = "") -> bool:
         """«In mẫu 01» in the story: called only once the spooler has accepted the job. Every print
         is an audit entry, a second one of the same form a reprint. Returns reprint."""
@@ -182,7 +173,7 @@ class Processing:
                 "? IN (json_extract(detail, '$.data.form'), json_extract(detail, '$.after.form')) LIMIT 1",
                 (target, form)).fetchone() is not None
             again = {"reprint": True} if reprint else {}
-            if form in self.LOGGED_FORMS:
+            if form in PROMISE_FORMS:             # promises to the citizen: events, synced
                 self._event("print", d, form=form, paper=paper, printer=printer, job=job, **again)
             else:
                 self.record("reprint" if reprint else "print", target, form=form, paper=paper, printer=printer,

@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 
 from commune_desk.rules.identity import number_query
 from commune_desk.rules.office_calendar import TZ
-from commune_desk.rules.statuses import OPEN, Status
+from commune_desk.rules.lifecycle import CLOCK_RUNS, URGENCIES, urgency, urgency_window
+from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import fold, nfc
 from commune_desk.store.models import Dossier, Procedure
 
@@ -24,8 +25,6 @@ QUEUES = {
     "due_tomorrow": ("Đến hạn ngày mai", None),
 }
 
-# the clock runs for these; a dossier waiting for the citizen's papers cannot be late
-RUNNING = [int(s) for s in OPEN if s != Status.SUPPLEMENT]
 
 
 class Queries:
@@ -70,18 +69,9 @@ class Queries:
 
     def urgency(self, d: Dossier, now: datetime | None = None) -> str | None:
         """'overdue', 'due_today' or 'due_tomorrow' exactly as the workqueues count the dossier."""
-        if d.due_at is None or d.code is None or d.status not in RUNNING:
+        if d.code is None:
             return None
-        now = now or self.now()
-        if d.due_at < now:
-            return "overdue"
-        today = now.date()
-        if d.due_at < _day_start(today + timedelta(days=1)):
-            return "due_today"
-        nxt = self.calendar().next_working_day(today)
-        if d.due_at < _day_start(nxt + timedelta(days=1)):
-            return "due_tomorrow"
-        return None
+        return urgency(Status(d.status), d.due_at, self.calendar(), now or self.now())
 
     def _queue_query(self, name: str, now: datetime, field: str | None = None,
                      procedure_id: str | None = None):
@@ -90,16 +80,10 @@ class Queries:
         if statuses is not None:
             q = q.where(Dossier.status.in_([int(s) for s in statuses]))
         else:
-            today = now.date()
-            q = q.where(Dossier.status.in_(RUNNING))
-            if name == "overdue":
-                q = q.where(Dossier.due_at < now)
-            elif name == "due_today":
-                q = q.where(Dossier.due_at >= now, Dossier.due_at < _day_start(today + timedelta(days=1)))
-            else:
-                nxt = self.calendar().next_working_day(today)
-                q = q.where(Dossier.due_at >= _day_start(today + timedelta(days=1)),
-                            Dossier.due_at < _day_start(nxt + timedelta(days=1)))
+            start, until = urgency_window(name, self.calendar(), now)
+            q = q.where(Dossier.status.in_([int(s) for s in CLOCK_RUNS]), Dossier.due_at < until)
+            if start is not None:
+                q = q.where(Dossier.due_at >= start)
         if procedure_id:
             q = q.where(Dossier.procedure == procedure_id)
         if field:
@@ -113,7 +97,7 @@ class Queries:
 
     def urgency_counts(self, now: datetime | None = None) -> dict:
         now = now or self.now()
-        return {name: self._queue_query(name, now).count() for name in ("overdue", "due_today", "due_tomorrow")}
+        return {name: self._queue_query(name, now).count() for name in URGENCIES}
 
     def queue_counts(self, now: datetime | None = None, field: str | None = None,
                      procedure_id: str | None = None) -> dict:
