@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test test-dates bench venv clean docs
+.PHONY: run test test-dates bench venv clean docs deb check-deb
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ test-dates: venv
 	@for when in $(FAKE_DATES); do echo "== faketime $$when"; \
 	  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$when" $(PY) -m pytest -q -p no:cacheprovider $(DATE_TESTS) || exit 1; \
 	done
+
+# the desk as a Debian package (a PyInstaller folder in /opt/commune-desk) in dist/; check-deb builds
+# it, installs it with dpkg, runs `commune-desk --selftest` under Xvfb and removes it (root; CI does)
+deb: venv
+	$(PY) -m pip install -q -e '.[package]'
+	installer/build-deb.sh dist
+
+check-deb: venv
+	$(PY) -m pip install -q -e '.[package]'
+	installer/check-deb.sh
 
 bench: venv
 	$(if $(DISPLAY),,xvfb-run -a) $(PY) -m bench

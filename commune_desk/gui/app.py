@@ -44,6 +44,7 @@ class DeskApp(tk.Tk):
         super().__init__(className="CommuneDesk")
         self.desk = desk
         self.title("Commune Desk — Bộ phận Một cửa")
+        self._set_icon()
         self.geometry("1366x768")
         self.minsize(1000, 700)
         self.fonts = theme.apply(self, family)
@@ -65,6 +66,13 @@ class DeskApp(tk.Tk):
         # the window is usable now; load the PDF engine in the background so the first slip is quick
         self.after(300, lambda: self.background.run(_warm_up_printing))
         self.after(1000, self.start_sync)
+
+    def _set_icon(self) -> None:
+        from commune_desk.paths import resources_dir
+        icon = resources_dir() / "commune-desk.png"
+        if icon.is_file():
+            self._icon = tk.PhotoImage(master=self, file=str(icon))
+            self.iconphoto(True, self._icon)
 
     # ---- layout ------------------------------------------------------------------------------
 
