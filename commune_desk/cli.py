@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from commune_desk import paths
+from commune_desk import accounts_cli, paths
 from commune_desk.commands import Parser, env_clock, execute
 from commune_desk.errors import InvalidInput
 from commune_desk.logs import setup_logging
@@ -34,10 +34,14 @@ def _desk(args):
 def cmd_setup(args):
     desk = _desk(args)
     sessions = tuple(args.session) if args.session else None
-    cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
-                     place=args.place, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
-                     lookup_url=args.lookup_url, upstream_url=args.upstream, sessions=sessions,
-                     cutoff=args.cutoff, paper=args.paper, printer=args.printer)
+    admin = accounts_cli.first_admin_request(args, desk)
+    with desk.db.atomic():
+        cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
+                         place=args.place, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
+                         lookup_url=args.lookup_url, upstream_url=args.upstream, sessions=sessions,
+                         cutoff=args.cutoff, paper=args.paper, printer=args.printer)
+        if admin:
+            desk.create_first_admin(**admin)
     obj = {"office_name": cfg.office_name, "agency_code": cfg.agency_code, "desk": cfg.desk,
            "place": cfg.place, "data_dir": str(desk.data_dir), "procedures": len(desk.procedures())}
     text = (f"Đã thiết lập {cfg.office_name} (mã {cfg.agency_code}), quầy số {cfg.desk}. "
@@ -298,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng; biến môi trường {paths.ENV_VAR})")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="in kết quả dạng JSON cho máy đọc")
+    accounts_cli.add_auth_options(common)
 
     parser = Parser(prog="commune-desk", parents=[common],
                     description="Commune Desk — phần mềm Bộ phận Một cửa cấp xã. Không có lệnh: mở cửa sổ ứng dụng.")
@@ -323,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cutoff", help="giờ chốt nhận hồ sơ giải quyết trong ngày, mặc định 15:00")
     p.add_argument("--paper", choices=["a5", "a4", "80mm"], help="khổ giấy in mặc định")
     p.add_argument("--printer", help="tên máy in (mặc định: máy in mặc định của hệ thống)")
+    accounts_cli.add_setup_options(p)
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("catalog", parents=[common], help="liệt kê danh mục thủ tục",
@@ -440,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     __import__("commune_desk.sync.cli", fromlist=["register"]).register(sub, common)
     __import__("commune_desk.attach_cli", fromlist=["register"]).register(sub, common)
+    accounts_cli.register(sub, common)
     p = sub.add_parser("report", parents=[common], help="báo cáo số liệu tiếp nhận, giải quyết",
                        description="Số liệu công khai của một kỳ: tiếp nhận, giải quyết đúng hạn, quá hạn...")
     p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")
@@ -487,7 +494,7 @@ def main(argv=None) -> int:
     if args.selftest:
         from commune_desk import selftest
         return selftest.main(args.data_dir)
-    return execute(func, args, log_dir)
+    return execute(accounts_cli.guard(func), args, log_dir)
 
 
 if __name__ == "__main__":

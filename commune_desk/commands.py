@@ -59,9 +59,11 @@ def execute(func, args, log_dir=None) -> int:
         text, obj = func(args)
     except DeskError as exc:
         if args.json:
-            print(json.dumps({"error": exc.message, "field": exc.field}, ensure_ascii=False))
+            # an error may carry its report (audit verify); it keeps the "error" key
+            obj = getattr(exc, "obj", None) or {"error": exc.message, "field": exc.field}
+            print(json.dumps(obj, ensure_ascii=False))
         print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say it in one line

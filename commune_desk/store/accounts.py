@@ -6,6 +6,7 @@ management to anyone but an administrator.
 """
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,9 @@ from commune_desk.errors import InvalidInput, NotAllowed, NotFound
 from commune_desk.rules import roles
 from commune_desk.rules.text import clean
 from commune_desk.store.models import Account
+
+# the account a command signed in as: every Desk the command opens acts as it (accounts_cli.guard)
+process_account: ContextVar = ContextVar("commune_desk_account", default=None)
 
 MAX_FAILURES = 5                  # consecutive wrong passwords before the account locks
 LOCK_MINUTES = 15
@@ -120,8 +124,7 @@ class Accounts:
             with self.db.atomic():
                 self.record("sign_in_failed", row.name, reason="locked")
             raise SignInFailed(f"Tài khoản «{row.name}» đang tạm khóa vì nhập sai mật khẩu nhiều lần; "
-                               f"thử lại sau {row.locked_until:%H:%M} ngày {row.locked_until:%d/%m/%Y}.",
-                               failure_delay(MAX_FAILURES))
+                               f"thử lại sau {row.locked_until:%H:%M} ngày {row.locked_until:%d/%m/%Y}.")
         if not _verify(row.password_hash, password):
             failures = row.failures + 1
             locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None

@@ -19,7 +19,7 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
 from commune_desk.store import audit, compiled
-from commune_desk.store.accounts import Accounts
+from commune_desk.store.accounts import Accounts, process_account
 from commune_desk.store.attachments import Attachments, check_document
 from commune_desk.store.db import open_database
 from commune_desk.store.processing import Processing
@@ -87,7 +87,7 @@ class Desk(Accounts, Processing, Queries, Attachments):
         self.db = open_database(self.path)
         self.clock = clock or (lambda: datetime.now(TZ))
         self.db.audit.clock = self.now      # audit rows take their time from this desk's clock
-        self.account = None
+        self.act_as(process_account.get())
         self._calendar: OfficeCalendar | None = None
         self._config: OfficeConfig | None = None
 
