@@ -26,6 +26,7 @@ ACTIONS = {
     "handover": "handover", "find": "search", "show": "search", "queue": "search", "print": "print",
     "book": "book", "report": "report", "catalog-edit": "catalog", "calendar-day": "calendar",
     "sync": "sync", "enroll": "settings", "user": "accounts", "audit": "audit",
+    "attach": "attach", "attachments": "search",
 }
 
 pause = time.sleep          # the wait after a failed sign-in (tests replace it)

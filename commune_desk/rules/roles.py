@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, frozenset] = {
     "process": frozenset({PROCESSING, LEADER}),             # status moves, supplement, resolved
     "extend": frozenset({LEADER}),                          # approves the apology and new date (form 04)
     "print": frozenset({INTAKE, PROCESSING, LEADER}),
+    "attach": frozenset({INTAKE, PROCESSING, LEADER}),      # scans of the dossier's papers
     "report": _EVERYONE,
     "book": frozenset({INTAKE, LEADER}),                     # the tracking book lists citizens
     "sync": _EVERYONE,
@@ -41,7 +42,7 @@ PERMISSIONS: dict[str, frozenset] = {
 ACTION_LABELS = {
     "intake": "tiếp nhận hồ sơ", "handover": "trả kết quả", "search": "tra cứu hồ sơ",
     "handoff": "chuyển giao hồ sơ", "process": "xử lý hồ sơ", "extend": "duyệt gia hạn",
-    "print": "in biểu mẫu", "report": "xem báo cáo", "book": "in sổ theo dõi", "sync": "đồng bộ",
+    "print": "in biểu mẫu", "attach": "đính kèm tệp vào hồ sơ", "report": "xem báo cáo", "book": "in sổ theo dõi", "sync": "đồng bộ",
     "settings": "thay đổi thiết lập", "catalog": "sửa danh mục thủ tục", "calendar": "sửa lịch làm việc",
     "accounts": "quản lý tài khoản", "audit": "kiểm tra nhật ký",
 }

@@ -29,7 +29,8 @@ GUARDS = ("audit_append_only_update", "audit_append_only_delete")
 NOT_AUDITED_SETTINGS = ("sync",)          # sync bookkeeping, rewritten on every pass
 MASKED = {"account": {"password_hash": "(ẩn)"}}
 IGNORED = {"account": {"failures", "locked_until", "last_sign_in_at"},   # sign-ins are recorded explicitly
-           "dossier": {"name_folded"}}
+           "dossier": {"name_folded"},
+           "attachment": {"sync_state", "sync_note", "sent_at"}}             # upload bookkeeping
 JSON_COLUMNS = {"value", "data", "missing", "documents", "legal_basis"}
 
 
@@ -175,6 +176,7 @@ TABLES = [
     Table("procedure", "{r}.id"),
     Table("calendar_override", "{r}.day", replaced=True),
     Table("account", "{r}.name"),
+    Table("attachment", "(SELECT COALESCE(code, uuid) FROM dossier WHERE id = {r}.dossier_id)"),
 ]
 EVENT_IMMUTABLE = ("uuid", "dossier_id", "kind", "at", "actor", "data")
 
