@@ -193,8 +193,14 @@ def _shell_execute(verb: str, file: Path, params: str | None = None) -> None:
 
 
 def _windows_submit(file: Path, printer: str | None, paper: str) -> PrintJob:
-    """The Windows path: the installer's pywin32 printing replaces this shell hand-off (which
+    """The Windows path: the page rendered at the printer's resolution and sent through the
+    print API on the form's paper (winprint); if that fails, the PDF viewer's print verb (which
     cannot choose the paper nor tell whether the job was accepted)."""
+    try:
+        from commune_desk import winprint
+        return PrintJob(printer=winprint.print_pdf(file, printer, paper), job_id="", paper=paper)
+    except Exception as exc:  # noqa: BLE001 - pywin32's errors are not OSErrors; the viewer is the fallback
+        log.warning("direct printing failed, handing the PDF to the viewer: %s", exc)
     try:
         if printer:
             _shell_execute("printto", file, f'"{printer}"')
