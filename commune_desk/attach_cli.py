@@ -5,8 +5,9 @@ from commune_desk.errors import InvalidInput
 
 
 def _desk(args):
+    from commune_desk.commands import env_clock
     from commune_desk.store.desk import Desk
-    return Desk(args.data_dir)
+    return Desk(args.data_dir, clock=env_clock())
 
 
 def _iso(t):

@@ -46,22 +46,17 @@ def pending(desk, after_seq: int = 0, limit: int = 100) -> list[Event]:
                     .order_by(Event.seq).limit(limit))
 
 
-def pending_changes(desk, after_seq: int = 0, limit: int = 100) -> list[dict]:
-    """The next pending events, already in the shape a push carries (see sync.protocol). The
-    stored data goes out as the JSON text it is stored as (decoding and re-encoding it was most
-    of the desk's share of a push)."""
-    from commune_desk.sync.protocol import RawJSON
+def pending_rows(desk, after_seq: int = 0, limit: int = 100) -> list[tuple]:
+    """The next pending events as (uuid, seq, kind, at, actor, data as its stored JSON text,
+    dossier uuid): what a push carries, without decoding the data (sync.engine.pending_changes)."""
     with desk.using():
-        rows = desk.db.execute_sql(
+        return desk.db.execute_sql(
             'SELECT e."uuid", e."seq", e."kind", e."at", e."actor", e."data", '
             "CASE WHEN json_valid(e.\"data\") AND json_type(e.\"data\", '$.dossier') = 'object' "
             "THEN json_extract(e.\"data\", '$.dossier.uuid') ELSE d.\"uuid\" END "
             'FROM "event" AS e LEFT OUTER JOIN "dossier" AS d ON e."dossier_id" = d."id" '
             'WHERE e."sync_state" = ? AND e."seq" > ? ORDER BY e."seq" LIMIT ?',
             (PENDING, after_seq, limit)).fetchall()
-    # "at" is stored as the desk writes it on the wire: ISO 8601 seconds in the office's zone
-    return [{"uuid": u, "seq": seq, "kind": kind, "at": at, "actor": actor, "dossier_uuid": d_uuid,
-             "data": RawJSON(data)} for u, seq, kind, at, actor, data, d_uuid in rows]
 
 
 def counts(desk) -> dict:

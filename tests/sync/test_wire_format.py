@@ -11,6 +11,7 @@ from commune_desk.district.ingest import change_digest
 from commune_desk.rules.office_calendar import TZ
 from commune_desk.store import outbox
 from commune_desk.sync import protocol as p
+from commune_desk.sync.engine import pending_changes
 from commune_desk.sync.jsontext import canonical, loads
 
 STDLIB_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -47,7 +48,7 @@ def test_a_stored_change_travels_as_its_stored_text_and_means_the_same():
 def test_pending_changes_carry_the_dossier_uuid_and_data(desk):
     from commune_desk.rules.intake import IntakeForm
     d = desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Nguyễn Văn An"))
-    [change] = outbox.pending_changes(desk)
+    [change] = pending_changes(desk)
     assert change["dossier_uuid"] == d.uuid
     assert json.loads(change["data"])["dossier"]["code"] == d.code
     assert change["at"] == d.received_at.isoformat(timespec="seconds")
@@ -57,7 +58,7 @@ def test_marking_synced_looks_changes_up_by_uuid(desk, monkeypatch):
     """SQLite, left alone, walks every pending row for a long IN list (28 ms for 200 of 20,000)."""
     from commune_desk.rules.intake import IntakeForm
     d = desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Nguyễn Văn An"))
-    uuids = [e["uuid"] for e in outbox.pending_changes(desk)] + [str(uuid.uuid4()) for _ in range(199)]
+    uuids = [e["uuid"] for e in pending_changes(desk)] + [str(uuid.uuid4()) for _ in range(199)]
     seen = []
     real = type(desk.db).execute_sql
 
