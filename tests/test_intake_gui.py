@@ -86,6 +86,9 @@ def test_accept_through_the_window_saves_then_prints_slip(app_factory, gui_desk)
     choose_procedure(app, view, "xac nhan tinh trang hon nhan")
     assert view.procedure.id == "HT-XNHN"
     assert "9 giờ 32 phút, ngày 27/11/2026" in view.due_label.cget("text")     # live due, 24/11 is off
+    assert view.focus_get() is view.checklist                  # Enter on the procedure: its papers next
+    view.checklist.event_generate("<Control-d>")               # every paper handed over
+    app.update()
     fill(view)
     app.focus_force()
     view.fields["address"].input.event_generate("<Control-s>")
@@ -148,12 +151,13 @@ def test_supplement_lists_the_unticked_documents_on_form_02(app_factory, gui_des
     choose_procedure(app, view, "HT-XNHN")
     fill(view, name="Phạm Văn Minh")
     missing_name = view.procedure.documents[1]["name"]
+    view.tick_all()
     view.checklist.focus("1")
     view.checklist.focus_force()
     app.update()
     view.checklist.event_generate("<space>")
     app.update()
-    assert view.checklist.item("1", "values")[0] == "✗"
+    assert view.checklist.item("1", "values")[0] == "—"
     view.fields["reason"].input.insert("1.0", "Giấy tờ đã hết thời hạn sử dụng")
     view.btn_supplement.invoke()
     app.update()
@@ -169,6 +173,7 @@ def test_combining_marks_from_a_windows_ime_are_stored_and_printed_nfc(app_facto
     view = app.screens["intake"]
     choose_procedure(app, view, "HT-XNHN")
     name = "Đặng Thị Hương Ước"
+    view.tick_all()
     fill(view, name=unicodedata.normalize("NFD", name))
     view.btn_accept.invoke()
     row = Dossier.get(Dossier.code.is_null(False))
@@ -181,6 +186,7 @@ def test_a_draft_survives_a_crash_and_is_restored(app_factory, gui_desk, tmp_pat
     view = app.screens["intake"]
     choose_procedure(app, view, "HT-XNHN")
     fill(view, name="Trần Quốc Việt")
+    view.tick_all()
     view.set_document_received(2, False)
     view.save_draft()                         # what the debounce does 0.7 s after the last keystroke
     app.destroy()                             # the window is gone without saving: a crash
@@ -236,3 +242,64 @@ def test_refusing_without_a_reason_is_refused_inline(app_factory, gui_desk):
     view.btn_refuse.invoke()
     assert view.fields["reason"].error.cget("text") == "Từ chối tiếp nhận thì phải ghi rõ lý do."
     assert Dossier.select().count() == 0 and app.printed == []
+
+
+def test_checklist_by_keyboard_and_an_unticked_paper_is_not_on_form_01(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "xac nhan tinh trang hon nhan")
+    docs = [d["name"] for d in view.procedure.documents]
+    assert view.focus_get() is view.checklist and view.checklist.focus() == "0"
+    assert [view.checklist.item(i, "values")[0] for i in view.checklist.get_children()] == ["—"] * len(docs)
+    fill(view, name="Hoàng Văn Nam")
+    view.btn_accept.invoke()                                   # nothing ticked: no slip listing nothing
+    assert "Chưa đánh dấu giấy tờ nào" in view.proc_error.cget("text")
+    assert Dossier.select().count() == 0 and view.focus_get() is view.checklist
+    view.checklist.event_generate("<space>")                   # paper 1 handed over
+    view.checklist.event_generate("<Down>")
+    view.checklist.event_generate("<Down>")
+    view.checklist.event_generate("<space>")                   # paper 3 too; paper 2 not
+    app.update()
+    assert [v.get() for v in view.doc_received][:3] == [True, False, True]
+    assert docs[2] in view.doc_detail.cget("text")             # the whole name on the detail line
+    view.checklist.event_generate("<Tab>")
+    app.update()
+    assert view.focus_get() is not view.checklist              # Tab leaves the list
+    view.btn_accept.invoke()
+    row = Dossier.get(Dossier.applicant_name == "Hoàng Văn Nam")
+    assert [d["name"] for d in row.documents] == [docs[0], docs[2]]
+    text = pdftotext(wait_printed(app))
+    assert "Tờ khai cấp Giấy xác nhận" in text and "Giấy tờ tùy thân của người yêu cầu" in text
+    assert "đã cấp trước đây" not in text                      # paper 2 was not ticked
+
+
+def test_khai_sinh_enter_picks_birth_registration_and_nothing_found_says_so(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    view = app.screens["intake"]
+    choose_procedure(app, view, "khai sinh")
+    assert view.procedure.id == "HT-KS"
+    assert view.proc_info.cget("text").startswith("Đăng ký khai sinh\n")
+    type_into(view.proc_entry, "khong co thu tuc nay")
+    app.update()
+    assert view.proc_error.cget("text").startswith("Không tìm thấy thủ tục «khong co thu tuc nay»")
+    assert view.proc_list.size() == 0
+
+
+def test_the_success_line_never_covers_the_live_due_time(app_factory, gui_desk):
+    app = app_factory(gui_desk)
+    app.geometry("1024x768+0+0")
+    view = app.screens["intake"]
+    for name in ("Nguyễn Văn Đạt", "Trần Thị Bình"):
+        choose_procedure(app, view, "HT-XNHN")
+        view.tick_all()
+        fill(view, name=name)
+        view.btn_accept.invoke()
+        app.update()
+    choose_procedure(app, view, "HT-KS")
+    app.update()
+    due, line = view.due_label, view.result_label
+    assert "Hẹn trả kết quả" in due.cget("text") and "Đã tiếp nhận hồ sơ" in line.cget("text")
+    a = (due.winfo_rooty(), due.winfo_rooty() + due.winfo_height())
+    b = (line.winfo_rooty(), line.winfo_rooty() + line.winfo_height())
+    assert a[1] <= b[0] or b[1] <= a[0]                       # one above the other, never overlapping
+    assert due.winfo_width() >= due.winfo_reqwidth()            # the due time is not cut short

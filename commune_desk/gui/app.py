@@ -12,6 +12,7 @@ from commune_desk.errors import DeskError
 from commune_desk.gui import theme
 from commune_desk.gui.background import Background
 from commune_desk.gui.fontsetup import prepare_fonts
+from commune_desk.gui.widgets import ScrollFrame
 
 log = logging.getLogger("commune_desk.gui")
 
@@ -39,18 +40,18 @@ def _load(path: str):
 
 
 class DeskApp(tk.Tk):
-    def __init__(self, desk, start_screen: str = "intake"):
+    def __init__(self, desk, start_screen: str = "intake", screen: str | None = None):
         family = prepare_fonts()
-        super().__init__(className="CommuneDesk")
+        super().__init__(screenName=screen, className="CommuneDesk")
         self.desk = desk
         self.title("Commune Desk — Bộ phận Một cửa")
         self._set_icon()
-        self.geometry("1366x768")
-        self.minsize(1000, 700)
+        self._maximise()
         self.fonts = theme.apply(self, family)
         self.background = Background(self)
         self.report_callback_exception = self._on_tk_error
         self.screens: dict[str, ttk.Frame] = {}
+        self.holders: dict[str, ScrollFrame] = {}
         self.nav_buttons: dict[str, ttk.Button] = {}
         self.current: str | None = None
         self._status_job = None
@@ -75,6 +76,40 @@ class DeskApp(tk.Tk):
             self.iconphoto(True, self._icon)
 
     # ---- layout ------------------------------------------------------------------------------
+
+    def _maximise(self) -> None:
+        """Open filling the screen, never larger: 1024×768 counters up to 1920×1080."""
+        width, height = self.winfo_screenwidth(), self.winfo_screenheight()
+        self.minsize(min(1000, width), min(700, height))
+        self.geometry(f"{width}x{height}+0+0")      # what a bare X server (no window manager) gets
+        try:
+            if sys.platform.startswith("win"):
+                self.state("zoomed")
+            else:
+                self.attributes("-zoomed", True)
+        except tk.TclError:
+            pass
+        self.bind_all("<FocusIn>", self._keep_focus_in_view, add="+")
+        for seq, units in (("<Button-4>", -3), ("<Button-5>", 3)):
+            self.bind_all(seq, lambda e, u=units: self._wheel(e, u), add="+")
+        self.bind_all("<MouseWheel>", lambda e: self._wheel(e, -3 if e.delta > 0 else 3), add="+")
+
+    def _current_holder(self):
+        return self.holders.get(self.current) if self.current else None
+
+    def _keep_focus_in_view(self, event) -> None:
+        holder = self._current_holder()
+        widget = event.widget
+        if holder is not None and isinstance(widget, tk.Misc) and str(widget).startswith(str(holder.inner) + "."):
+            holder.see(widget)
+
+    def _wheel(self, event, units: int) -> None:
+        # lists and text boxes scroll themselves; elsewhere the wheel scrolls the screen
+        if isinstance(event.widget, (tk.Listbox, tk.Text, ttk.Treeview)):
+            return
+        holder = self._current_holder()
+        if holder is not None:
+            holder.scroll(units)
 
     def _build(self) -> None:
         self.columnconfigure(1, weight=1)
@@ -114,11 +149,15 @@ class DeskApp(tk.Tk):
         if key not in self._screen_paths:
             return
         if self.screens.get(key) is None:
-            self.screens[key] = _load(self._screen_paths[key])(self.body, self)
+            holder = ScrollFrame(self.body)         # scrolls when the screen is taller than the window
+            holder.grid(row=0, column=0, sticky="nsew")
+            self.holders[key] = holder
+            self.screens[key] = _load(self._screen_paths[key])(holder.inner, self)
             self.screens[key].grid(row=0, column=0, sticky="nsew")
         for k, btn in self.nav_buttons.items():
             btn.configure(style="NavActive.TButton" if k == key else "Nav.TButton")
-        self.screens[key].tkraise()
+        self.holders[key].tkraise()
+        self.holders[key].after_idle(self.holders[key].refit)
         self.current = key
         on_show = getattr(self.screens[key], "on_show", None)
         if on_show:

@@ -8,7 +8,8 @@ from tkinter import messagebox, ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.forms.wording import time_in_words
-from commune_desk.gui.widgets import Field, enter_moves_on
+from commune_desk.gui import theme
+from commune_desk.gui.widgets import Field, RowTips, enter_moves_on, wrap_to_width
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import CHANNELS, FormErrors, IntakeForm
 
@@ -27,14 +28,14 @@ FIELD_SPECS = [
     ("post_address", "Địa chỉ nhận kết quả qua bưu chính", 60, False, "để trống: dùng địa chỉ người nộp"),
 ]
 CHANNEL_LABELS = [f"{k} – {v}" for k, v in CHANNELS.items()]
-PAPERS = {"A5": "a5", "A4": "a4", "Giấy in nhiệt 80 mm": "80mm"}
+PAPERS = {"A5": "a5", "A4": "a4", "Cuộn nhiệt 80 mm": "80mm"}
 OUTCOME_FORM = {"accepted": "01", "supplement": "02", "refused": "03"}
 DRAFT_DELAY_MS = 700
 
 
 class IntakeView(ttk.Frame):
     def __init__(self, parent, app):
-        super().__init__(parent, padding=(16, 12))
+        super().__init__(parent, padding=(12, 8))
         self.app = app
         self.desk = app.desk
         self.procedure = None
@@ -51,99 +52,138 @@ class IntakeView(ttk.Frame):
     # ---- layout ----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        # laid out for 1024×768 up to 1920×1080: inputs stretch, texts wrap, nothing needs more
+        # width than a 1024 px screen leaves beside the sidebar
         self.columnconfigure(0, weight=5, uniform="c")
         self.columnconfigure(1, weight=6, uniform="c")
         self.rowconfigure(1, weight=1)
         head = ttk.Frame(self)
-        head.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
+        head.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 4))
         ttk.Label(head, text="Tiếp nhận hồ sơ", style="Title.TLabel").pack(side="left")
-        ttk.Label(head, text="Ctrl+S Tiếp nhận · Ctrl+B Yêu cầu bổ sung · Ctrl+R Từ chối · Ctrl+N Hồ sơ mới",
+        ttk.Label(head, text="Ctrl+D Đã nộp đủ giấy tờ · Ctrl+N Hồ sơ mới",
                   foreground="#5b6776").pack(side="right")
 
         # left: procedure and checklist
-        left = ttk.LabelFrame(self, text="Thủ tục hành chính", padding=10)
+        left = ttk.LabelFrame(self, text="Thủ tục hành chính", padding=(8, 4))
         left.grid(row=1, column=0, sticky="nsew", padx=(0, 8))
         left.columnconfigure(0, weight=1)
-        left.rowconfigure(4, weight=1)
-        ttk.Label(left, text="Gõ tên hoặc mã thủ tục (không cần dấu):", style="Panel.TLabel").grid(row=0, column=0, sticky="w")
+        left.rowconfigure(5, weight=1)
+        ttk.Label(left, text="Gõ tên hoặc mã thủ tục, không cần dấu:",
+                  style="Panel.TLabel").grid(row=0, column=0, sticky="w")
         self.proc_var = tk.StringVar(master=self)
-        self.proc_entry = ttk.Entry(left, textvariable=self.proc_var)
+        self.proc_entry = ttk.Entry(left, textvariable=self.proc_var, width=20)
         self.proc_entry.grid(row=1, column=0, sticky="ew")
-        self.proc_list = tk.Listbox(left, height=6, activestyle="dotbox", exportselection=False,
+        self.proc_list = tk.Listbox(left, height=5, width=20, activestyle="dotbox", exportselection=False,
                                     font=self.app.fonts["base"], relief="solid", borderwidth=1)
-        self.proc_list.grid(row=2, column=0, sticky="ew", pady=(4, 6))
-        self.proc_info = ttk.Label(left, text="Chưa chọn thủ tục.", style="Panel.TLabel", wraplength=420,
-                                   justify="left")
+        self.proc_list.grid(row=2, column=0, sticky="ew", pady=(4, 4))
+        RowTips(self.proc_list, lambda i: self.matches[i].name if i < len(self.matches) else "")
+        # the detail line: the highlighted procedure's whole name, however long
+        self.proc_info = ttk.Label(left, text="Chưa chọn thủ tục.", style="Panel.TLabel", justify="left")
         self.proc_info.grid(row=3, column=0, sticky="ew")
+        wrap_to_width(self.proc_info)
         self.proc_error = ttk.Label(left, text="", style="Error.TLabel")
-        self.proc_error.grid(row=5, column=0, sticky="w")
+        self.proc_error.grid(row=4, column=0, sticky="ew")
+        wrap_to_width(self.proc_error)
+        # the checklist takes the focus visibly: a coloured frame around it while it has it
+        self.check_frame = tk.Frame(left, highlightthickness=2, highlightbackground=theme.PANEL,
+                                    highlightcolor=theme.ACCENT, background=theme.PANEL)
+        self.check_frame.grid(row=5, column=0, sticky="nsew", pady=(4, 0))
+        self.check_frame.columnconfigure(0, weight=1)
+        self.check_frame.rowconfigure(0, weight=1)
         cols = ("ok", "name", "orig", "cert", "copy")
-        self.checklist = ttk.Treeview(left, columns=cols, show="headings", height=7, selectmode="browse")
-        for col, text, width, anchor in (("ok", "Đã nộp", 58, "center"), ("name", "Thành phần hồ sơ", 300, "w"),
+        self.checklist = ttk.Treeview(self.check_frame, columns=cols, show="headings", height=5,
+                                      selectmode="browse", takefocus=True)
+        for col, text, width, anchor in (("ok", "Đã nộp", 62, "center"), ("name", "Thành phần hồ sơ", 150, "w"),
                                          ("orig", "Chính", 48, "center"), ("cert", "Sao", 40, "center"),
-                                         ("copy", "Photo", 48, "center")):
+                                         ("copy", "Photo", 50, "center")):
             self.checklist.heading(col, text=text)
-            self.checklist.column(col, width=width, anchor=anchor, stretch=(col == "name"))
-        self.checklist.grid(row=4, column=0, sticky="nsew", pady=(6, 0))
+            self.checklist.column(col, width=width, minwidth=width if col != "name" else 80, anchor=anchor,
+                                  stretch=(col == "name"))
+        self.checklist.grid(row=0, column=0, sticky="nsew")
+        RowTips(self.checklist, self._doc_name)
         self.checklist.bind("<space>", self._toggle_doc)
         self.checklist.bind("<Double-1>", self._toggle_doc)
+        self.checklist.bind("<FocusIn>", self._checklist_focused, add="+")
+        self.checklist.bind("<FocusOut>", lambda e: self.check_frame.configure(highlightbackground=theme.PANEL))
+        self.checklist.bind("<<TreeviewSelect>>", lambda e: self._show_doc_detail())
+        self.checklist.bind("<Return>", lambda e: (self.fields["name"].input.focus_set(), "break")[1])
+        self.checklist.bind("<KP_Enter>", lambda e: (self.fields["name"].input.focus_set(), "break")[1])
+        docs_bar = ttk.Frame(left, style="Panel.TFrame")
+        docs_bar.grid(row=6, column=0, sticky="ew", pady=(4, 0))
+        docs_bar.columnconfigure(0, weight=1)
+        self.doc_detail = ttk.Label(docs_bar, text="↑↓ chọn · Space: đã nộp · Tab: tiếp",
+                                    style="Muted.TLabel", justify="left")
+        self.doc_detail.grid(row=0, column=0, sticky="ew")
+        wrap_to_width(self.doc_detail)
+        self.btn_all_docs = ttk.Button(docs_bar, text="Đã nộp đủ (Ctrl+D)", command=self.tick_all, takefocus=False)
+        self.btn_all_docs.grid(row=0, column=1, sticky="e", padx=(6, 0))
 
         # right: applicant
-        right = ttk.LabelFrame(self, text="Người nộp hồ sơ", padding=10)
+        right = ttk.LabelFrame(self, text="Người nộp hồ sơ", padding=(8, 4))
         right.grid(row=1, column=1, sticky="nsew")
         for c in range(3):
-            right.columnconfigure(c, weight=1)
+            right.columnconfigure(c, weight=1, uniform="f")
         self.fields: dict[str, Field] = {}
         places = {"name": (0, 0, 2), "id_number": (0, 2, 1), "birth_date": (1, 0, 1), "phone": (1, 1, 1),
                   "email": (1, 2, 1), "address": (2, 0, 3), "owner_name": (3, 0, 2), "owner_id_number": (3, 2, 1),
                   "post_address": (5, 0, 3)}
         for key, label, width, required, hint in FIELD_SPECS:
-            f = Field(right, label, width, required=required, hint=hint)
+            f = Field(right, label, min(width, 12), required=required, hint=hint)
             row, col, span = places[key]
             f.grid(row=row, column=col, columnspan=span, sticky="ew", padx=4, pady=1)
             self.fields[key] = f
         opts = ttk.Frame(right, style="Panel.TFrame")
         opts.grid(row=4, column=0, columnspan=3, sticky="ew", padx=4, pady=2)
         ttk.Label(opts, text="Hình thức nộp:", style="Panel.TLabel").grid(row=0, column=0, sticky="w")
-        self.channel = ttk.Combobox(opts, values=CHANNEL_LABELS, state="readonly", width=26)
+        self.channel = ttk.Combobox(opts, values=CHANNEL_LABELS, state="readonly", width=22)
         self.channel.current(0)
-        self.channel.grid(row=0, column=1, sticky="w", padx=4, pady=2)
+        self.channel.grid(row=0, column=1, columnspan=2, sticky="w", padx=4, pady=2)
         ttk.Label(opts, text="Nhận kết quả:", style="Panel.TLabel").grid(row=1, column=0, sticky="w")
         self.return_by = tk.StringVar(master=self, value="counter")
-        radios = ttk.Frame(opts, style="Panel.TFrame")
-        radios.grid(row=1, column=1, sticky="w", padx=4)
-        ttk.Radiobutton(radios, text="Tại Bộ phận một cửa", value="counter", variable=self.return_by).pack(side="left")
-        ttk.Radiobutton(radios, text="Qua dịch vụ bưu chính công ích", value="post",
-                        variable=self.return_by).pack(side="left", padx=(12, 0))
-        self.fields["notes"] = Field(right, "Ghi chú", 60, widget="text")
+        ttk.Radiobutton(opts, text="Tại quầy một cửa", value="counter",
+                        variable=self.return_by).grid(row=1, column=1, sticky="w", padx=4)
+        ttk.Radiobutton(opts, text="Qua bưu chính công ích", value="post",
+                        variable=self.return_by).grid(row=1, column=2, sticky="w", padx=4)
+        self.fields["notes"] = Field(right, "Ghi chú", 20, widget="text")
         self.fields["notes"].input.configure(height=2)
         self.proc_entry.configure(font=self.app.fonts["big"])
         self.fields["notes"].grid(row=6, column=0, columnspan=3, sticky="ew", padx=4)
-        self.fields["reason"] = Field(right, "Lý do từ chối / nội dung cần bổ sung, hoàn thiện", 60, widget="text",
+        self.fields["reason"] = Field(right, "Lý do từ chối / nội dung cần bổ sung, hoàn thiện", 20, widget="text",
                                       hint="bắt buộc khi từ chối; khi yêu cầu bổ sung, bỏ dấu ✓ ở giấy tờ còn thiếu")
         self.fields["reason"].input.configure(height=2)
         self.fields["reason"].grid(row=7, column=0, columnspan=3, sticky="ew", padx=4)
 
-        # bottom: due and actions
-        bottom = ttk.Frame(self, style="Panel.TFrame", padding=10)
-        bottom.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(8, 0))
+        # bottom: the live due time, the last dossier's line under it (never over it), the actions
+        bottom = ttk.Frame(self, style="Panel.TFrame", padding=(10, 4))
+        bottom.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(4, 0))
         bottom.columnconfigure(0, weight=1)
         self.due_label = ttk.Label(bottom, text="Hẹn trả: —", style="Big.TLabel")
         self.due_label.grid(row=0, column=0, sticky="w")
-        done = ttk.Frame(bottom, style="Panel.TFrame")
-        done.grid(row=0, column=1, sticky="e")
-        self.result_label = ttk.Label(done, text="", style="Ok.TLabel", wraplength=520, justify="right")
-        self.result_label.pack(side="left", padx=4)
-        actions = ttk.Frame(bottom, style="Panel.TFrame")
-        actions.grid(row=1, column=0, columnspan=2, sticky="e", pady=(6, 0))
+        again = ttk.Frame(bottom, style="Panel.TFrame")
+        again.grid(row=0, column=1, sticky="e")
+        self.btn_reprint = ttk.Button(again, text="In lại", command=self.reprint, state="disabled")
+        self.btn_reprint.pack(side="left", padx=4)
+        self.btn_preview = ttk.Button(again, text="Xem trước", command=self.preview, state="disabled")
+        self.btn_preview.pack(side="left", padx=(4, 0))
+        self.result_label = ttk.Label(bottom, text="", style="Ok.TLabel", justify="left")
+        self.result_label.grid(row=1, column=0, columnspan=2, sticky="ew")
+        wrap_to_width(self.result_label)
+        row = ttk.Frame(bottom, style="Panel.TFrame")         # its own columns: the due time keeps its width
+        row.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(4, 0))
+        row.columnconfigure(0, weight=1)
+        printing = ttk.Frame(row, style="Panel.TFrame")
+        printing.grid(row=0, column=0, sticky="w")
         self.auto_print = tk.BooleanVar(master=self, value=True)
-        ttk.Checkbutton(actions, text="In ngay", variable=self.auto_print).pack(side="left", padx=4)
-        ttk.Label(actions, text="Khổ giấy:", style="Panel.TLabel").pack(side="left", padx=(8, 0))
-        self.paper = ttk.Combobox(actions, values=list(PAPERS), state="readonly", width=18)
+        ttk.Checkbutton(printing, text="In ngay", variable=self.auto_print).pack(side="left", padx=(0, 4))
+        ttk.Label(printing, text="Khổ giấy:", style="Panel.TLabel").pack(side="left", padx=(4, 0))
+        self.paper = ttk.Combobox(printing, values=list(PAPERS), state="readonly", width=15)
         cfg = self.desk.config()
-        default = {v: k for k, v in PAPERS.items()}.get(cfg.paper if cfg else "a5", "A5")
+        from commune_desk.gui.app import printer_paper
+        default = {v: k for k, v in PAPERS.items()}.get(printer_paper(cfg), "A5")
         self.paper.set(default)
         self.paper.pack(side="left", padx=4)
+        actions = ttk.Frame(row, style="Panel.TFrame")
+        actions.grid(row=0, column=1, sticky="e")
         self.btn_refuse = ttk.Button(actions, text="Từ chối (Ctrl+R)", command=lambda: self.submit("refused"))
         self.btn_refuse.pack(side="left", padx=4)
         self.btn_supplement = ttk.Button(actions, text="Yêu cầu bổ sung (Ctrl+B)",
@@ -151,17 +191,14 @@ class IntakeView(ttk.Frame):
         self.btn_supplement.pack(side="left", padx=4)
         self.btn_accept = ttk.Button(actions, text="Tiếp nhận (Ctrl+S)", style="Accent.TButton",
                                      command=lambda: self.submit("accepted"))
-        self.btn_accept.pack(side="left", padx=4)
-        self.btn_reprint = ttk.Button(done, text="In lại", command=self.reprint, state="disabled")
-        self.btn_reprint.pack(side="left", padx=4)
-        self.btn_preview = ttk.Button(done, text="Xem trước", command=self.preview, state="disabled")
-        self.btn_preview.pack(side="left", padx=4)
+        self.btn_accept.pack(side="left", padx=(4, 0))
 
         self.proc_var.trace_add("write", lambda *_: self._filter_procedures())
         self.proc_list.bind("<<ListboxSelect>>", lambda e: self._pick_from_list())
-        self.proc_list.bind("<Return>", lambda e: (self._pick_from_list(), self.fields["name"].input.focus_set()))
+        self.proc_list.bind("<Return>", lambda e: (self._pick_from_list(), self._to_checklist())[1])
         self.proc_entry.bind("<Down>", lambda e: self._list_focus())
         self.proc_entry.bind("<Return>", self._enter_on_procedure)
+        self.proc_entry.bind("<KP_Enter>", self._enter_on_procedure)
         enter_moves_on([f.input for k, f in self.fields.items() if k not in ("notes", "reason")])
         for f in self.fields.values():
             if isinstance(f.input, tk.Text):
@@ -178,6 +215,7 @@ class IntakeView(ttk.Frame):
         for seq, outcome in (("<Control-s>", "accepted"), ("<Control-b>", "supplement"), ("<Control-r>", "refused")):
             top.bind(seq, lambda e, o=outcome: self._if_shown(lambda: self.submit(o)))
         top.bind("<Control-n>", lambda e: self._if_shown(self.clear))
+        top.bind("<Control-d>", lambda e: self._if_shown(self.tick_all))
 
     def _if_shown(self, fn):
         if self.app.current == "intake":
@@ -201,14 +239,30 @@ class IntakeView(ttk.Frame):
             self.proc_list.insert("end", f"{p.name}  ({days})")
         if self.matches:
             self.proc_list.selection_set(0)
+            self.proc_error.configure(text="")
+            if not self.procedure:
+                self.proc_info.configure(text=f"Enter: {self.matches[0].name}")
+        elif query.strip():
+            self.proc_error.configure(text=f"Không tìm thấy thủ tục «{query.strip()}» — gõ ít chữ hơn, "
+                                           "hoặc gõ mã thủ tục.")
 
     def _list_focus(self):
         self.proc_list.focus_set()
+        if self.matches and not self.proc_list.curselection():
+            self.proc_list.selection_set(0)
         return "break"
 
     def _enter_on_procedure(self, event):
         if self.matches:
             self.pick_procedure(self.matches[self.proc_list.curselection()[0] if self.proc_list.curselection() else 0].id)
+            self._to_checklist()
+        return "break"
+
+    def _to_checklist(self):
+        """After the procedure: the checklist, its first paper highlighted, ready for Space / Ctrl+D."""
+        if self.procedure and self.procedure.documents:
+            self.checklist.focus_set()
+        else:
             self.fields["name"].input.focus_set()
         return "break"
 
@@ -228,7 +282,8 @@ class IntakeView(ttk.Frame):
         self.checklist.delete(*self.checklist.get_children())
         self.doc_received = []
         for i, doc in enumerate(proc.documents):
-            var = tk.BooleanVar(master=self, value=received[i] if received and i < len(received) else True)
+            # nothing is ticked until the clerk has seen the paper: Space ticks one, Ctrl+D all
+            var = tk.BooleanVar(master=self, value=bool(received[i]) if received and i < len(received) else False)
             self.doc_received.append(var)
             self.checklist.insert("", "end", iid=str(i), values=self._doc_row(doc, var.get()))
         self.update_due()
@@ -236,8 +291,28 @@ class IntakeView(ttk.Frame):
 
     def _doc_row(self, doc, ok):
         n = lambda v: f"{v:02d}" if v else ""
-        return ("✓" if ok else "✗", doc["name"], n(doc.get("originals", 0)), n(doc.get("certified_copies", 0)),
+        return ("✓" if ok else "—", doc["name"], n(doc.get("originals", 0)), n(doc.get("certified_copies", 0)),
                 n(doc.get("photocopies", 0)))
+
+    def _doc_name(self, index: int) -> str:
+        docs = self.procedure.documents if self.procedure else []
+        return docs[index]["name"] if 0 <= index < len(docs) else ""
+
+    def _checklist_focused(self, event=None) -> None:
+        self.check_frame.configure(highlightbackground=theme.ACCENT)
+        rows = self.checklist.get_children()
+        if rows and not self.checklist.focus():
+            self.checklist.focus(rows[0])
+            self.checklist.selection_set(rows[0])
+        self._show_doc_detail()
+
+    def _show_doc_detail(self) -> None:
+        item = self.checklist.focus() or (self.checklist.selection() or [None])[0]
+        if item is None or not self.procedure:
+            return
+        i = int(item)
+        state = "đã nộp" if self.doc_received[i].get() else "chưa nộp"
+        self.doc_detail.configure(text=f"{i + 1}. {self._doc_name(i)} — {state} (Space: đổi)")
 
     def _toggle_doc(self, event=None):
         item = self.checklist.focus() or (self.checklist.selection() or [None])[0]
@@ -250,7 +325,16 @@ class IntakeView(ttk.Frame):
     def set_document_received(self, index: int, received: bool) -> None:
         self.doc_received[index].set(received)
         self.checklist.item(str(index), values=self._doc_row(self.procedure.documents[index], received))
+        self._show_doc_detail()
         self._schedule_draft()
+
+    def tick_all(self) -> None:
+        """Ctrl+D: the citizen handed over every paper of the checklist."""
+        if not self.procedure:
+            return
+        for i in range(len(self.doc_received)):
+            self.set_document_received(i, True)
+        self.doc_detail.configure(text=f"Đã đánh dấu đủ {len(self.doc_received)} giấy tờ.")
 
     # ---- the live due ------------------------------------------------------------------------
 
@@ -287,7 +371,7 @@ class IntakeView(ttk.Frame):
             channel=self.channel.get().split(" ")[0], return_by=self.return_by.get(),
             post_address=self.fields["post_address"].get(), notes=self.fields["notes"].get(),
             outcome=outcome, reason=self.fields["reason"].get() if outcome == "refused" else "",
-            missing=missing)
+            missing=missing, received=[v.get() for v in self.doc_received] if self.procedure else None)
 
     def _check_field(self, key: str) -> None:
         from commune_desk.rules.identity import parse_id_number, parse_phone
@@ -303,11 +387,13 @@ class IntakeView(ttk.Frame):
     def show_errors(self, errors: dict) -> None:
         for key, f in self.fields.items():
             f.show_error(errors.get(key) or (errors.get("missing") if key == "reason" else None))
-        self.proc_error.configure(text=errors.get("procedure_id", ""))
-        first = next((k for k in ("procedure_id", *self.fields) if k in errors or
+        self.proc_error.configure(text=errors.get("procedure_id") or errors.get("documents") or "")
+        first = next((k for k in ("procedure_id", "documents", *self.fields) if k in errors or
                       (k == "reason" and "missing" in errors)), None)
         if first == "procedure_id":
             self.proc_entry.focus_set()
+        elif first == "documents":
+            self.checklist.focus_set()
         elif first:
             self.fields[first].input.focus_set()
 

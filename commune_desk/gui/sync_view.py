@@ -6,7 +6,7 @@ from datetime import datetime
 from tkinter import ttk
 
 from commune_desk.errors import DeskError
-from commune_desk.gui.widgets import Field
+from commune_desk.gui.widgets import Field, wrap_to_width
 
 KINDS = {"intake": "Tiếp nhận", "transition": "Chuyển trạng thái", "handoff": "Chuyển giao",
          "extension": "Gia hạn", "handover": "Trả kết quả", "print": "In phiếu",
@@ -40,20 +40,24 @@ class SyncView(ttk.Frame):
         self.summary.pack(anchor="w")
         self.clock_warning = ttk.Label(card, text="", style="Warn.TLabel")
         self.clock_warning.pack(anchor="w")
-        self.last_error = ttk.Label(card, text="", style="Error.TLabel", wraplength=900)
-        self.last_error.pack(anchor="w")
+        self.last_error = ttk.Label(card, text="", style="Error.TLabel")
+        self.last_error.pack(anchor="w", fill="x")
+        wrap_to_width(self.last_error)
         self.progress = ttk.Progressbar(card, mode="determinate", length=420)
         self.progress.pack(anchor="w", pady=(6, 0))
         self.progress_text = ttk.Label(card, text="", style="Muted.TLabel")
         self.progress_text.pack(anchor="w")
 
         self.enroll_box = ttk.LabelFrame(self, text="Đăng ký quầy với máy chủ", padding=10)
-        self.server = Field(self.enroll_box, "Địa chỉ máy chủ (ví dụ https://motcua.tinh.gov.vn)", 44)
-        self.code = Field(self.enroll_box, "Mã đăng ký dùng một lần", 20)
-        self.ca_file = Field(self.enroll_box, "Tệp chứng chỉ CA riêng (nếu có)", 30)
-        for f in (self.server, self.code, self.ca_file):
-            f.pack(side="left", padx=4, anchor="n")
-        ttk.Button(self.enroll_box, text="Đăng ký", command=self.enroll).pack(side="left", padx=8)
+        self.enroll_box.columnconfigure(0, weight=2)
+        self.enroll_box.columnconfigure(1, weight=1)
+        self.server = Field(self.enroll_box, "Địa chỉ máy chủ (ví dụ https://motcua.tinh.gov.vn)", 20)
+        self.code = Field(self.enroll_box, "Mã đăng ký dùng một lần", 12)
+        self.ca_file = Field(self.enroll_box, "Tệp chứng chỉ CA riêng (nếu có)", 20)
+        self.server.grid(row=0, column=0, sticky="ew", padx=4)
+        self.code.grid(row=0, column=1, sticky="ew", padx=4)
+        self.ca_file.grid(row=1, column=0, sticky="ew", padx=4)
+        ttk.Button(self.enroll_box, text="Đăng ký", command=self.enroll).grid(row=1, column=1, sticky="w", padx=4)
 
         lists = ttk.Frame(self)
         lists.pack(fill="both", expand=True)
@@ -162,9 +166,11 @@ class SyncView(ttk.Frame):
     # ---- messages from the worker (called on the UI thread) ---------------------------------
 
     def on_sync_message(self, msg) -> None:
+        """The bar follows the pass: empty at its start, filling change by change as the server
+        acknowledges them, empty again when the pass is over."""
         from commune_desk.sync.worker import ClockWarning, SyncFinished, SyncProgress, SyncStarted
         if isinstance(msg, SyncStarted):
-            self.progress.configure(value=0)
+            self.progress.configure(value=0, maximum=1)
             self.progress_text.configure(text="Đang đồng bộ…")
             self.btn_now.configure(state="disabled")
         elif isinstance(msg, SyncProgress):
@@ -173,7 +179,19 @@ class SyncView(ttk.Frame):
             self.progress_text.configure(text=f"{phase}: {msg.done}/{msg.total}")
         elif isinstance(msg, SyncFinished):
             self.btn_now.configure(state="normal")
-            self.progress_text.configure(text=msg.error or "Đồng bộ xong.")
+            self.progress.configure(value=0)
+            self.progress_text.configure(text=finished_text(msg, self.app.desk.now()))
             self.refresh()
         elif isinstance(msg, ClockWarning):
             self.clock_warning.configure(text=msg.message)
+
+
+def finished_text(msg, now: datetime) -> str:
+    """«Đồng bộ xong lúc 09:32», or the pass's error and when the desk tries again."""
+    if not msg.error:
+        return f"Đồng bộ xong lúc {now:%H:%M}."
+    retry = getattr(msg, "retry_in_s", None)
+    if retry:
+        minutes = max(1, round(retry / 60))
+        return f"{msg.error.rstrip('.')} — sẽ thử lại sau {minutes} phút."
+    return msg.error

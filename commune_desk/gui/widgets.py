@@ -63,3 +63,138 @@ def enter_moves_on(widgets) -> None:
         if not isinstance(w, tk.Text):
             w.bind("<Return>", next_focus)
             w.bind("<KP_Enter>", next_focus)
+
+
+class ScrollFrame(ttk.Frame):
+    """A screen that fits the window when it can and scrolls when it cannot: on a 1024×768 counter
+    a panel scrolls rather than hide a control. The content (`.inner`) gets the viewport's width
+    and the viewport's height, or its own requested height when that is larger; the focused
+    widget is scrolled into view, so Tab never lands on something out of sight."""
+
+    def __init__(self, master, **kw):
+        super().__init__(master, **kw)
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        self.canvas = tk.Canvas(self, highlightthickness=0, borderwidth=0,
+                                background=ttk.Style(self).lookup("TFrame", "background") or None)
+        self.canvas.grid(row=0, column=0, sticky="nsew")
+        self.ybar = ttk.Scrollbar(self, orient="vertical", command=self.canvas.yview)
+        self.canvas.configure(yscrollcommand=self.ybar.set)
+        self.inner = ttk.Frame(self.canvas)
+        self.inner.columnconfigure(0, weight=1)
+        self.inner.rowconfigure(0, weight=1)
+        self._window = self.canvas.create_window(0, 0, window=self.inner, anchor="nw")
+        self.canvas.bind("<Configure>", lambda e: self._fit())
+        self.inner.bind("<Configure>", lambda e: self._fit())
+        self._watch()
+
+    def _watch(self) -> None:
+        # a screen that grows (an error line, a panel opened) sends no event to its holder: look
+        if self.winfo_ismapped():
+            self._fit()
+        self.after(250, self._watch)
+
+    def refit(self) -> None:
+        self.update_idletasks()
+        self._fit()
+
+    def _fit(self) -> None:
+        view_w, view_h = self.canvas.winfo_width(), self.canvas.winfo_height()
+        if view_w <= 1 or view_h <= 1:
+            return
+        # as wide as the window: the screens lay out for 1024 px (a list scrolls its own columns)
+        need_h = self.inner.winfo_reqheight()
+        w, h = view_w, max(view_h, need_h)
+        if (int(self.canvas.itemcget(self._window, "width") or 0), int(self.canvas.itemcget(self._window, "height") or 0)) != (w, h):
+            self.canvas.itemconfigure(self._window, width=w, height=h)
+        self.canvas.configure(scrollregion=(0, 0, w, h))
+        self._show_bar(self.ybar, need_h > view_h, row=0, column=1, sticky="ns")
+
+    @staticmethod
+    def _show_bar(bar, wanted: bool, **grid) -> None:
+        if wanted and not bar.winfo_ismapped():
+            bar.grid(**grid)
+        elif not wanted and bar.winfo_ismapped():
+            bar.grid_remove()
+
+    def scrolls(self) -> bool:
+        return self.ybar.winfo_ismapped()
+
+    def see(self, widget) -> None:
+        """Scroll so that `widget` (inside .inner) is in view."""
+        if not self.scrolls():
+            return
+        self.update_idletasks()
+        total_h, view_h = self.inner.winfo_height(), self.canvas.winfo_height()
+        y = widget.winfo_rooty() - self.inner.winfo_rooty()
+        top = self.canvas.canvasy(0)
+        if y < top or y + widget.winfo_height() > top + view_h:
+            target = min(max(0, y - 8), max(0, total_h - view_h))
+            self.canvas.yview_moveto(target / total_h if total_h else 0)
+
+    def scroll(self, units: int) -> None:
+        if self.ybar.winfo_ismapped():
+            self.canvas.yview_scroll(units, "units")
+
+
+def wrap_to_width(label: ttk.Label, margin: int = 6) -> None:
+    """Long Vietnamese lines wrap at the label's own width instead of being cut at the window edge."""
+    label.bind("<Configure>", lambda e: label.configure(wraplength=max(e.width - margin, 120)), add="+")
+
+
+class RowTips:
+    """The whole text of the list row under the pointer, in a small window beside it: long procedure
+    and document names are readable in full however narrow the column."""
+
+    DELAY_MS = 400
+
+    def __init__(self, widget, text_of):
+        self.widget, self.text_of = widget, text_of
+        self.tip: tk.Toplevel | None = None
+        self.row = None
+        self._job = None
+        widget.bind("<Motion>", self._moved, add="+")
+        widget.bind("<Leave>", lambda e: self.hide(), add="+")
+        widget.bind("<ButtonPress>", lambda e: self.hide(), add="+")
+
+    def _row_at(self, y: int):
+        if isinstance(self.widget, tk.Listbox):
+            if not self.widget.size():
+                return None
+            index = self.widget.nearest(y)
+            box = self.widget.bbox(index)
+            return index if box and box[1] <= y <= box[1] + box[3] else None
+        item = self.widget.identify_row(y)
+        return int(item) if item.isdigit() else (item or None)
+
+    def _moved(self, event) -> None:
+        row = self._row_at(event.y)
+        if row == self.row:
+            return
+        self.hide()
+        self.row = row
+        if row is not None:
+            self._job = self.widget.after(self.DELAY_MS, lambda: self.show(row, event.x_root, event.y_root))
+
+    def show(self, row, x: int, y: int) -> None:
+        text = self.text_of(row)
+        if not text:
+            return
+        self.tip = tk.Toplevel(self.widget)
+        self.tip.wm_overrideredirect(True)
+        screen_w = self.widget.winfo_screenwidth()
+        label = tk.Label(self.tip, text=text, justify="left", background="#fffbe6", relief="solid", borderwidth=1,
+                         wraplength=min(600, screen_w - 40), padx=6, pady=3, font="TkDefaultFont")
+        label.pack()
+        self.tip.update_idletasks()
+        x = min(x + 12, screen_w - self.tip.winfo_reqwidth() - 4)
+        self.tip.wm_geometry(f"+{max(0, x)}+{y + 16}")
+
+    def hide(self) -> None:
+        if self._job:
+            self.widget.after_cancel(self._job)
+            self._job = None
+        if self.tip is not None:
+            self.tip.destroy()
+            self.tip = None
+        self.row = None

@@ -44,6 +44,7 @@ class IntakeForm:
     outcome: str = "accepted"
     reason: str = ""
     missing: list = field(default_factory=list)    # [{"name": ..., "reason": ...}]
+    received: list | None = None    # per catalog paper, ticked by the clerk; None: every paper (imports)
 
 
 def parse_birth_date(raw) -> date | None:
@@ -129,6 +130,20 @@ def validate(form: IntakeForm, today: date) -> dict:
     if errors:
         raise FormErrors(errors)
     return out
+
+
+def received_documents(documents: list[dict], received: list | None, outcome: str) -> list[dict]:
+    """The papers the slip lists: only those the clerk ticked. Accepting a dossier with papers in
+    the checklist and none of them ticked is a slip that would list nothing: refused."""
+    if received is None:
+        return [dict(d) for d in documents]
+    if len(received) != len(documents):
+        raise FormErrors({"documents": "Danh sách giấy tờ đã nộp không khớp với thủ tục; hãy chọn lại thủ tục."})
+    chosen = [dict(d) for d, ok in zip(documents, received) if ok]
+    if outcome == "accepted" and documents and not chosen:
+        raise FormErrors({"documents": "Chưa đánh dấu giấy tờ nào đã nộp — bấm Space ở từng giấy tờ, "
+                                       "hoặc Ctrl+D nếu công dân nộp đủ."})
+    return chosen
 
 
 def _id_text(raw, birth_date, today, field_name) -> str:

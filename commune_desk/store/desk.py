@@ -13,7 +13,7 @@ from commune_desk.catalog import parse_procedure, read_catalog
 from commune_desk.errors import InvalidInput, NotFound, StoreError
 from commune_desk.rules import codes
 from commune_desk.rules.deadline import compute_due
-from commune_desk.rules.intake import IntakeForm, validate
+from commune_desk.rules.intake import IntakeForm, received_documents, validate
 from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS, TZ,
                                                 OfficeCalendar, local, parse_session)
 from commune_desk.rules.statuses import Status
@@ -330,7 +330,7 @@ class Desk(Accounts, Processing, Queries, Attachments):
         values = validate(form, today=now.date())
         proc = self.procedure(values.pop("procedure_id"))
         outcome = values["outcome"]
-        documents = [dict(d) for d in proc.documents]
+        documents = received_documents(proc.documents, form.received, outcome)   # only what was ticked
         files = [(check_document(documents, doc), self.store_files(paths)) for doc, paths in attachments]
         with self.db.atomic():
             dossier = Dossier(

@@ -171,7 +171,7 @@ def _send(transport: Transport, batch: tuple, cancelled=None):
             try:
                 return "acks", p.parse_push_reply(reply.content_type, reply.body, batch_id, sent)
             except p.MalformedReply as exc:
-                raise Transient(f"câu trả lời không phải xác nhận của máy chủ ({exc})") from None
+                raise Transient("câu trả lời không phải xác nhận của máy chủ", detail=str(exc)) from None
         err = p.parse_error_reply(reply.content_type, reply.body)
         if err is None:
             # a 4xx that is not ours: a proxy or captive portal; nothing is known, try again
@@ -246,7 +246,7 @@ def _pull_all(desk, transport: Transport, opts: Options, result: PassResult) -> 
                 try:
                     return "page", p.parse_pull_reply(reply.content_type, reply.body)
                 except p.MalformedReply as exc:
-                    raise Transient(f"câu trả lời không phải dữ liệu của máy chủ ({exc})") from None
+                    raise Transient("câu trả lời không phải dữ liệu của máy chủ", detail=str(exc)) from None
             err = p.parse_error_reply(reply.content_type, reply.body)
             if err is None:
                 raise Transient(f"mã {reply.status} không kèm dữ liệu của máy chủ")

@@ -43,4 +43,9 @@ class Cancelled(SyncError):
 
 
 class Transient(Exception):
-    """One attempt failed; retry the same payload after a backoff."""
+    """One attempt failed; retry the same payload after a backoff. str() is a Vietnamese phrase
+    (may be empty); .detail what the library said, for the log only."""
+
+    def __init__(self, message: str = "", detail: str = ""):
+        super().__init__(message)
+        self.detail = detail

@@ -77,9 +77,9 @@ class Transport:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
                 hint = ("; không xác minh được chứng chỉ của máy chủ (CA không được tin cậy hoặc sai tên máy). "
                         "Nếu cấp trên dùng CA riêng, hãy chỉ tệp chứng chỉ CA bằng --ca-file")
-            raise Transient(f"chứng chỉ TLS của máy chủ không hợp lệ{hint} ({_short(exc)})") from None
+            raise Transient(f"chứng chỉ TLS của máy chủ không hợp lệ{hint}", detail=_short(exc)) from None
         except requests.RequestException as exc:
-            raise Transient(_short(exc)) from None
+            raise Transient("", detail=_short(exc)) from None
         if r.status_code >= 500 or 300 <= r.status_code < 400:
             raise Transient(f"máy chủ trả lời mã {r.status_code}")
         return Reply(r.status_code, r.headers.get("Content-Type"), body)
@@ -102,10 +102,12 @@ class Transport:
                 return attempt_fn()
             except Transient as exc:
                 last = exc
-                log.info("sync attempt %s failed: %s", attempt + 1, exc)
+                log.info("sync attempt %s failed: %s %s", attempt + 1, exc, exc.detail)
                 if attempt + 1 < self.retry.attempts:
                     self.sleep(self.retry.delay(attempt))
-        raise Unreachable(f"Không kết nối được máy chủ cấp trên {self.server}: {last}. "
+        # the clerk reads one plain sentence; what requests said stays in the log above
+        why = f": {last}" if last is not None and str(last) else ""
+        raise Unreachable(f"Không kết nối được máy chủ cấp trên{why}. "
                           "Dữ liệu vẫn an toàn trên máy và sẽ được gửi lại ở lần đồng bộ sau.")
 
 

@@ -36,6 +36,7 @@ class SyncFinished:
     result: dict
     status: dict
     error: str | None = None
+    retry_in_s: float | None = None     # when the worker tries again after an error
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SyncWorker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="commune-desk-sync", daemon=True)
         self._failures = 0
+        self._planned_wait = interval_s
 
     def start(self) -> "SyncWorker":
         self._thread.start()
@@ -85,7 +87,7 @@ class SyncWorker:
             with self.desk.using():
                 self._wake.set()              # a first pass at start-up
                 while not self._stop.is_set():
-                    self._wake.wait(self._next_wait())
+                    self._wake.wait(self._planned_wait)
                     if self._stop.is_set():
                         break
                     self._wake.clear()
@@ -114,8 +116,9 @@ class SyncWorker:
             log.exception("sync pass failed")
             error = f"Lỗi không mong đợi khi đồng bộ: {exc.__class__.__name__}. Chi tiết trong nhật ký."
         self._failures = self._failures + 1 if error else 0
+        self._planned_wait = self._next_wait()
         status = sync_status(self.desk)
-        self.messages.put(SyncFinished(result, status, error))
+        self.messages.put(SyncFinished(result, status, error, self._planned_wait if error else None))
         warning = clock_warning(status.get("clock_offset_s"))
         if warning:
             self.messages.put(ClockWarning(status["clock_offset_s"], warning))
