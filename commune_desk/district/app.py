@@ -8,7 +8,7 @@ from flask import Flask, request
 from jinja2 import DictLoader
 from peewee import IntegrityError
 
-from commune_desk.district import api, pages, web
+from commune_desk.district import api, pages, uploads, web
 from commune_desk.district.db import open_database
 from commune_desk.district.models import ServerSetting, database
 from commune_desk.district.ratelimit import RateLimiter
@@ -29,7 +29,7 @@ def _secret_key() -> str:
 
 
 def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, max_batch: int = 1000,
-               bench_sink: bool = False) -> Flask:
+               bench_sink: bool = False, files_dir=None, max_file_bytes=None, quota_bytes=None) -> Flask:
     db = open_database(db_url, pool_size=threads + 4)
     app = Flask("commune_desk.district")
     app.jinja_loader = DictLoader(pages.TEMPLATES)
@@ -42,6 +42,7 @@ def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, ma
         LOOKUP_LIMITER=RateLimiter(lookup_per_minute), LOGIN_LIMITER=RateLimiter(10),
         ENROL_LIMITER=RateLimiter(20))
     app.register_blueprint(api.bp)
+    uploads.install(app, files_dir, max_file_bytes, quota_bytes)
     if bench_sink:
         # benchmark only (serve --bench-sink): the floor "a raw POST of the same bytes" is measured
         # against the same process, the same waitress and the same loopback as a push

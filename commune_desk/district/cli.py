@@ -41,7 +41,9 @@ def cmd_serve(args):
 
     def make_app():
         return create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads,
-                          bench_sink=args.bench_sink)
+                          bench_sink=args.bench_sink, files_dir=args.files_dir,
+                          max_file_bytes=args.max_file_mb and int(args.max_file_mb * 1024 * 1024),
+                          quota_bytes=args.quota_mb and int(args.quota_mb * 1024 * 1024))
 
     with _open(args):
         pass            # migrate (once, before any worker forks) and fail here if the database is wrong
@@ -132,6 +134,22 @@ def cmd_report(args):
     return "\n".join(lines), report
 
 
+def cmd_attachments(args):
+    from commune_desk.district.models import Dossier
+    from commune_desk.district.uploads import attachments_of
+    from commune_desk.errors import NotFound
+    with _open(args):
+        code = args.code.strip()
+        dossier = Dossier.get_or_none((Dossier.code == code.upper()) | (Dossier.uuid == code.lower()))
+        if dossier is None:
+            raise NotFound(f"Máy chủ không có hồ sơ «{code}».")
+        items = [{"sha256": a["sha256"], "size": a["size"], "document": a["document"], "name": a["name"],
+                  "received_at": a["received_at"].isoformat() if a["received_at"] else None}
+                 for a in attachments_of(dossier)]
+    lines = [f"{a['sha256']}  {a['size']:>10}  {a['document'] or '-':>3}  {a['name']}" for a in items]
+    return "\n".join(lines) or "Hồ sơ chưa có tệp đính kèm nào trên máy chủ.", items
+
+
 def cmd_catalog_publish(args):
     from commune_desk.district import publish
     try:
@@ -209,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "máy chủ tỉnh). Giới hạn tra cứu tính riêng cho từng tiến trình")
     p.add_argument("--lookup-per-minute", type=int, default=30,
                    help="số lần tra cứu tối đa mỗi phút cho một địa chỉ IP (mặc định 30)")
+    p.add_argument("--files-dir", help="thư mục lưu tệp đính kèm (mặc định: biến môi trường "
+                                       "COMMUNE_DISTRICT_FILES hoặc ./district-files)")
+    p.add_argument("--max-file-mb", type=float, help="dung lượng tối đa một tệp đính kèm, MB (mặc định 50)")
+    p.add_argument("--quota-mb", type=float, help="hạn mức lưu tệp đính kèm của mỗi xã/phường, MB (mặc định 20480)")
     # benchmark only: POST /bench/sink reads and discards a body (bench/bench_sync.py's floor)
     p.add_argument("--bench-sink", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
@@ -241,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="chia theo lĩnh vực, thủ tục, hình thức nộp hoặc cán bộ tiếp nhận")
     p.add_argument("--now", help=argparse.SUPPRESS)     # tests: judge open dossiers at this instant
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("attachments", parents=[common], help="liệt kê tệp đính kèm máy chủ đã nhận của một hồ sơ")
+    p.add_argument("code", help="mã hồ sơ (hoặc mã lượt)")
+    p.set_defaults(func=cmd_attachments)
 
     p = sub.add_parser("catalog", parents=[common], help="công bố danh mục thủ tục cho các quầy")
     csub = p.add_subparsers(dest="catalog_command", metavar="VIỆC", parser_class=Parser, required=True)

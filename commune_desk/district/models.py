@@ -112,4 +112,28 @@ class Staff(BaseModel):
     created_at = InstantField()
 
 
-MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff]
+class Upload(BaseModel):
+    """One file, stored once however often it is sent (district/uploads.py, tus 1.0): keyed by its
+    SHA-256; complete only after the server verified the whole file against that key."""
+    id = AutoField()
+    sha256 = CharField(unique=True)
+    length = BigIntegerField()
+    commune = ForeignKeyField(Commune, backref="uploads", index=True)   # the first sender: its quota
+    complete = BooleanField(default=False)
+    created_at = InstantField()
+    completed_at = InstantField(null=True)
+
+
+class Attachment(BaseModel):
+    """A file attached to a dossier's checklist document (or the whole dossier)."""
+    id = AutoField()
+    commune = ForeignKeyField(Commune, backref="attachments", index=True)
+    dossier = ForeignKeyField(Dossier, backref="attachments", index=True)
+    sha256 = CharField(index=True)
+    document = IntegerField(null=True)
+    name = TextField(default="")
+    device = ForeignKeyField(Device, null=True, backref="attachments")
+    created_at = InstantField()
+
+
+MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff, Upload, Attachment]

@@ -48,17 +48,23 @@ def cmd_sync(args):
                 raise InvalidInput("Chọn mục cần gửi lại: --uuid … (lặp lại) hoặc --all.", "uuid")
             n = outbox.requeue(desk, None if args.all else args.uuid)
             return f"Đã đưa {n} mục trở lại hàng chờ gửi.", {"requeued": n}
-        opts = Options(server=args.server, ca_file=args.ca_file)
+        opts = Options(server=args.server, ca_file=args.ca_file, attachments=not args.no_attachments)
         if args.batch_size:
             opts.batch_size = max(1, args.batch_size)
         result = run_pass(desk, opts)
         obj = {k: getattr(result, k) for k, _ in COUNT_LABELS}
         obj.update(unacknowledged=result.unacknowledged, clock_offset_s=result.clock_offset_s,
-                   applied=result.applied)
+                   applied=result.applied, attachments_sent=result.attachments_sent,
+                   attachment_bytes=result.attachment_bytes, attachments_refused=result.attachments_refused,
+                   attachments_waiting=result.attachments_waiting, attachment_error=result.attachment_error)
         if result.error:
             counts = ", ".join(f"{label} {obj[k]}" for k, label in COUNT_LABELS)
             raise SyncError(f"{result.error} ({counts})")
         text = "Đồng bộ xong: " + ", ".join(f"{label} {obj[k]}" for k, label in COUNT_LABELS) + "."
+        if not args.no_attachments:
+            text += (f"\nTệp đính kèm: đã gửi {result.attachments_sent}, còn chờ {result.attachments_waiting}"
+                     + (f", bị từ chối {result.attachments_refused}" if result.attachments_refused else "") + "."
+                     + (f" Chưa gửi hết: {result.attachment_error}" if result.attachment_error else ""))
         return text, obj
     finally:
         desk.close()
@@ -85,6 +91,7 @@ def register(sub, common) -> None:
     p.add_argument("--server", help="địa chỉ máy chủ (mặc định: địa chỉ đã đăng ký)")
     p.add_argument("--ca-file", help="tệp chứng chỉ CA riêng để kiểm tra máy chủ")
     p.add_argument("--batch-size", type=int, help="số thay đổi mỗi lô (mặc định 200)")
+    p.add_argument("--no-attachments", action="store_true", help="chỉ gửi thay đổi, chưa gửi tệp đính kèm")
     p.add_argument("--uuid", action="append", help="mục cần gửi lại (với requeue; lặp lại)")
     p.add_argument("--all", action="store_true", help="gửi lại mọi mục bị cách ly (với requeue)")
     p.set_defaults(func=cmd_sync)

@@ -42,6 +42,11 @@ class PassResult:
     bytes_received: int = 0
     clock_offset_s: float | None = None
     error: str | None = None
+    attachments_sent: int = 0
+    attachment_bytes: int = 0
+    attachments_refused: int = 0
+    attachments_waiting: int = 0
+    attachment_error: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -57,6 +62,9 @@ class Options:
     sleep: object = None             # injected by the worker: an interruptible wait
     cancelled: object = None         # callable -> bool
     progress: object = None          # callable(phase, done, total)
+    attachments: bool = True         # send waiting attachments after the changes (sync --no-attachments)
+    attachments_paused: object = None   # callable -> bool: stop between two chunks, resume next pass
+    chunk_bytes: int = 64 * 1024
 
 
 def _server_and_token(desk, opts: Options) -> tuple[str, dict, dict]:
@@ -84,6 +92,9 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
     try:
         _push_all(desk, transport, opts, result)
         _pull_all(desk, transport, opts, result)
+        if opts.attachments:
+            from commune_desk.sync.attachments import send_attachments
+            send_attachments(desk, transport, opts, result, lambda: _push_all(desk, transport, opts, result))
     except (Unauthorized, ProtocolMismatch) as exc:
         outbox.update_sync_settings(desk, online=True, running=False, last_error=exc.message)
         raise

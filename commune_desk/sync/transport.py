@@ -22,6 +22,7 @@ class Reply:
     status: int
     content_type: str | None
     body: bytes
+    headers: dict | None = None       # lower-cased names (tus reads Upload-Offset, Location)
 
 
 @dataclass
@@ -82,7 +83,8 @@ class Transport:
             raise Transient("", detail=_short(exc)) from None
         if r.status_code >= 500 or 300 <= r.status_code < 400:
             raise Transient(f"máy chủ trả lời mã {r.status_code}")
-        return Reply(r.status_code, r.headers.get("Content-Type"), body)
+        return Reply(r.status_code, r.headers.get("Content-Type"), body,
+                     {k.lower(): v for k, v in r.headers.items()})
 
     def _count(self, r, body: bytes) -> None:
         req = r.request

@@ -295,6 +295,7 @@ class FaultProxy:
       captive       reply 200 with an HTML page without forwarding
       http409       reply 409 (plain text) without forwarding
       reset         close at once without forwarding
+      cut_body      send the server the head and half the body, then close both sides
     """
 
     def __init__(self, upstream_port: int, only: str = "/api/v1/push"):
@@ -358,6 +359,13 @@ class FaultProxy:
                         client.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Type: text/plain\r\n"
                                        b"Content-Length: %d\r\n\r\n" % len(text) + text)
                     continue
+                if mode == "cut_body":
+                    self.seen.append((path, mode, None))
+                    with contextlib.suppress(OSError), socket.create_connection(
+                            ("127.0.0.1", self.upstream_port), timeout=10) as up:
+                        up.sendall(head + body[: len(body) // 2])
+                        time.sleep(0.2)
+                    return
                 reply = self._forward(head, body)
                 status = int(reply[0].split(b" ", 2)[1]) if reply else None
                 self.seen.append((path, mode, status))
@@ -423,6 +431,97 @@ def _read_http(sock: socket.socket, is_request: bool):
             return None
         rest += chunk
     return head, rest[:length]
+
+
+class SlowLink:
+    """User-space stand-in for tc netem when the kernel has no sch_netem: a loopback TCP proxy
+    that delays every segment by half the RTT, paces each direction at the link rate and stalls
+    a lost segment for a retransmission timeout. `cut()` drops every connection and refuses new
+    ones for a while. All connections share one line per direction, as on a real link: a push
+    made while a scan uploads queues behind the bytes already on the wire."""
+
+    SEGMENT = 1460
+
+    def __init__(self, upstream_port: int, rtt_s=0.3, rate_bps=64_000, loss=0.02, rto_s=1.0, seed=3):
+        import random
+        self.upstream_port, self.half_rtt, self.rate, self.loss, self.rto = upstream_port, rtt_s / 2, rate_bps, loss, rto_s
+        self.rng = random.Random(seed)
+        self.down_until = 0.0
+        self.conns = []
+        self.line_free = {"up": 0.0, "down": 0.0}
+        self.bytes = {"up": 0, "down": 0}
+        self._line = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def cut(self, seconds: float) -> None:
+        self.down_until = time.monotonic() + seconds
+        for c in list(self.conns):
+            with contextlib.suppress(OSError):
+                c.close()
+
+    def close(self) -> None:
+        self.cut(3600)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            if time.monotonic() < self.down_until:
+                client.close()
+                continue
+            try:
+                up = socket.create_connection(("127.0.0.1", self.upstream_port))
+            except OSError:
+                client.close()
+                continue
+            self.conns += [client, up]
+            for a, b, way in ((client, up, "up"), (up, client, "down")):
+                threading.Thread(target=self._pump, args=(a, b, way), daemon=True).start()
+
+    def _pump(self, src, dst, way):
+        import queue as q
+        pending = q.Queue()
+
+        def sender():
+            while True:
+                due, data = pending.get()
+                if data is None:
+                    break
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                try:
+                    dst.sendall(data)
+                except OSError:
+                    break
+            with contextlib.suppress(OSError):
+                dst.shutdown(2)
+        threading.Thread(target=sender, daemon=True).start()
+        while True:
+            try:
+                data = src.recv(self.SEGMENT)
+            except OSError:
+                data = b""
+            if not data or time.monotonic() < self.down_until:
+                pending.put((0, None))
+                return
+            with self._line:
+                now = time.monotonic()
+                self.line_free[way] = max(self.line_free[way], now) + len(data) * 8 / self.rate
+                self.bytes[way] += len(data)
+                due = self.line_free[way] + self.half_rtt
+                if self.rng.random() < self.loss:
+                    due += self.rto
+            pending.put((due, data))
 
 
 class Clock:
