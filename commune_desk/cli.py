@@ -249,6 +249,16 @@ def cmd_report(args):
     return "\n".join(lines), report
 
 
+def cmd_import(args):
+    from commune_desk.spreadsheets import read_rows
+    desk = _desk(args)
+    header, rows = read_rows(args.file)
+    result = desk.import_dossiers(header, rows)
+    text = (f"Đã nhập {result['imported']} hồ sơ cũ từ {Path(args.file).name}"
+            + (f"; bỏ qua {result['skipped']} hồ sơ đã có (trùng MaHoSo)." if result["skipped"] else "."))
+    return text, result
+
+
 def cmd_catalog_edit(args):
     desk = _desk(args)
     proc = desk.edit_procedure(args.id, fee=args.fee, fee_note=args.fee_note, days=args.days, name=args.name)
@@ -457,6 +467,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="json (như --json), pdf (A4, có biểu đồ) hoặc xlsx (Excel)")
     p.add_argument("--out", help="tệp đầu ra (mặc định với pdf/xlsx: thư mục reports trong thư mục dữ liệu)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("import", parents=[common], help="nhập hồ sơ cũ từ tệp .csv hoặc .xlsx",
+                       description="Nhập hồ sơ cũ (sổ giấy, bảng tính xuất từ hệ thống tỉnh). Cột: MaHoSo, MaTTHC, "
+                                   "ChuHoSo, SoDinhDanh, SoDienThoai, KenhNop, NgayTiepNhan, NgayHenTra, "
+                                   "NgayKetThucXuLy, NgayTra, TrangThaiHoSo, TraQuaBuuChinh. Một dòng sai thì "
+                                   "không nhập dòng nào; nhập lại cùng tệp không thay đổi gì.")
+    p.add_argument("file", metavar="TỆP", help="tệp .csv (UTF-8) hoặc .xlsx")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("catalog-edit", parents=[common], help="sửa một thủ tục trong danh mục (quản trị)",
                        description="Sửa lệ phí, thời hạn, tên của một thủ tục; bản cập nhật danh mục sau giữ lệ phí đã sửa.")

@@ -22,6 +22,7 @@ from commune_desk.store import audit, compiled
 from commune_desk.store.accounts import Accounts, process_account
 from commune_desk.store.attachments import Attachments, check_document
 from commune_desk.store.db import open_database
+from commune_desk.store.imports import Imports
 from commune_desk.store.processing import Processing
 from commune_desk.store.queries import Queries
 from commune_desk.store.models import (CalendarOverride, CodeCounter, Dossier, Draft, Event,
@@ -76,7 +77,7 @@ def snapshot(d: Dossier) -> dict:
     }
 
 
-class Desk(Accounts, Processing, Queries, Attachments):
+class Desk(Accounts, Processing, Queries, Attachments, Imports):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         _route_methods(cls)
@@ -384,5 +385,5 @@ def _route_methods(cls) -> None:
             setattr(cls, name, routed(value))
 
 
-for _cls in (Desk, Accounts, Processing, Queries, Attachments):
+for _cls in (Desk, Accounts, Processing, Queries, Attachments, Imports):
     _route_methods(_cls)
