@@ -59,6 +59,7 @@ class DeskApp(tk.Tk):
         self.print_pdf = None          # tests put a recorder here; None: the OS printer
         self.preview_pdf = None
         self._build()
+        self._route_events()
         if self.desk.config() is None:
             self.after(50, self._first_run)
         self.show(start_screen)
@@ -160,6 +161,24 @@ class DeskApp(tk.Tk):
         self.holders[key].after_idle(self.holders[key].refit)
         self.current = key
         on_show = getattr(self.screens[key], "on_show", None)
+        if on_show:
+            on_show()
+
+    # ---- between screens: virtual events, routed here ---------------------------------------
+
+    def _route_events(self) -> None:
+        """Screens never reach into one another: a screen raises a virtual event on itself and the
+        app decides who answers. <<OpenDossier>> carries the dossier's code as its data."""
+        self.tk.call("bind", self, "<<OpenDossier>>", self.register(self._open_dossier) + " %d")
+        self.bind("<<OfficeChanged>>", lambda e: self._office_changed())
+
+    def _open_dossier(self, code: str) -> None:
+        self.show("process")
+        self.screens["process"].open(code)
+
+    def _office_changed(self) -> None:
+        self.refresh_status()
+        on_show = getattr(self.screens.get(self.current), "on_show", None)
         if on_show:
             on_show()
 

@@ -12,7 +12,7 @@ from tkinter import ttk
 from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import theme
-from commune_desk.gui.process_view import short
+from commune_desk.gui.tables import short
 from commune_desk.gui.widgets import Field
 from commune_desk.rules.lifecycle import FINISHED, HANDOVER_FROM
 from commune_desk.rules.statuses import Status

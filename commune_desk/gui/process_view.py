@@ -8,20 +8,18 @@ rendered and sent to the printer off the UI thread.
 
 import logging
 import tkinter as tk
-from datetime import datetime
 from tkinter import ttk
 
 from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import theme
+from commune_desk.gui.story import StoryPanel
+from commune_desk.gui.tables import fit_columns, scrolled, short, standing
 from commune_desk.gui.widgets import Field
 from commune_desk.rules import lifecycle
 from commune_desk.rules.dates import parse_office_instant
 from commune_desk.rules.deadline import due_soon
-from commune_desk.rules.lifecycle import FINISHED
-from commune_desk.rules.office_calendar import TZ
-from commune_desk.rules.statuses import CLOCK_STOPPED, TRANSITIONS, Status
-from commune_desk.rules.timeliness import Timeliness, judge
+from commune_desk.rules.statuses import TRANSITIONS, Status
 from commune_desk.store.queries import QUEUES
 
 log = logging.getLogger("commune_desk.gui.process")
@@ -78,175 +76,6 @@ STATUS_QUEUE = {Status.ACCEPTED: "new", Status.PROCESSING: "processing", Status.
                 Status.WITHDRAWN: "closed"}
 
 
-# ---- small shared helpers (the search and handover screens use them too) -----------------------
-
-def short(t: datetime | None) -> str:
-    return f"{t.astimezone(TZ):%H:%M %d/%m/%Y}" if t else ""
-
-
-def span_text(calendar, delta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    days, hours = divmod(hours, int(calendar.day_length.total_seconds() // 3600) or 8)
-    if days and hours:
-        return f"{days} ngày {hours} giờ"
-    if days:
-        return f"{days} ngày"
-    return f"{hours} giờ" if hours else f"{int(delta.total_seconds() // 60)} phút"
-
-
-def standing(desk, d, now: datetime) -> str:
-    """Where the dossier stands against its due time, as the clerk reads it."""
-    status = Status(d.status)
-    if d.due_at is None:
-        return status.label
-    if status in FINISHED:
-        return judge(d.due_at, finished_at=d.resolved_at or d.returned_at).label
-    if status in CLOCK_STOPPED:
-        return "Tạm dừng tính hạn (chờ bổ sung)"
-    if status in (Status.STOPPED, Status.WITHDRAWN, Status.NOT_ACCEPTED):
-        return status.label
-    cal = desk.calendar()
-    if now > d.due_at:
-        return f"Quá hạn {span_text(cal, cal.working_time_between(d.due_at, now))}"
-    return f"Còn {span_text(cal, cal.working_time_between(now, d.due_at))}"
-
-
-def fit_columns(tree: ttk.Treeview, fixed: dict[str, int], flexible: dict[str, int], minimum: int = 90) -> None:
-    """Fixed columns keep their width; flexible ones share what is left by weight (at least `minimum`
-    each, then the horizontal scrollbar takes over), so nothing is cut off at 1366 px and the key
-    columns stay on screen at 1024 px."""
-    for col, width in fixed.items():
-        tree.column(col, width=width, minwidth=40, stretch=False)
-
-    def fit(event=None):
-        spare = tree.winfo_width() - sum(fixed.values()) - 4
-        total = sum(flexible.values())
-        for col, weight in flexible.items():
-            tree.column(col, width=max(minimum, spare * weight // total), minwidth=40, stretch=False)
-    tree.bind("<Configure>", fit, add="+")
-    fit()
-
-
-def scrolled(parent, tree: ttk.Treeview, row: int = 0) -> None:
-    tree.grid(row=row, column=0, sticky="nsew")
-    ys = ttk.Scrollbar(parent, orient="vertical", command=tree.yview)
-    ys.grid(row=row, column=1, sticky="ns")
-    xs = ttk.Scrollbar(parent, orient="horizontal", command=tree.xview)
-    xs.grid(row=row + 1, column=0, sticky="ew")
-    tree.configure(yscrollcommand=ys.set, xscrollcommand=xs.set)
-
-
-def describe_event(e) -> tuple[str, str, str, str, str]:
-    """One row of the story: when, what, who, timeliness, details."""
-    data = e.data or {}
-    snap = data.get("dossier") or {}
-    result = Timeliness(data["result"]).label if data.get("result") else ""
-    who, detail = e.actor or "", data.get("note") or ""
-    if e.kind == "intake":
-        what = {"accepted": "Tiếp nhận hồ sơ", "supplement": "Hướng dẫn bổ sung (chưa cấp mã)",
-                "refused": "Từ chối tiếp nhận"}.get(data.get("outcome"), "Tiếp nhận")
-        if snap.get("due_at"):
-            detail = f"Hẹn trả {short(datetime.fromisoformat(snap['due_at']))}"
-    elif e.kind == "handoff":
-        what = "Chuyển giao"
-        who = f"{data.get('from_party', '')} → {data.get('to_party', '')}"
-    elif e.kind == "transition":
-        what = f"{Status(data['from_status']).label} → {Status(data['to_status']).label}"
-        if data.get("to_party") and data.get("to_party") != data.get("from_party"):
-            who = f"{who} → {data['to_party']}" if who else data["to_party"]
-        if Status(data["to_status"]) == Status.SUPPLEMENT and snap.get("missing"):
-            detail = "; ".join(m["name"] + (f" ({m['reason']})" if m.get("reason") else "")
-                               for m in snap["missing"]) + (f" — {detail}" if detail else "")
-        if Status(data["from_status"]) == Status.SUPPLEMENT and snap.get("due_at"):
-            detail = (detail + "; " if detail else "") + f"tính lại hạn: {short(datetime.fromisoformat(snap['due_at']))}"
-    elif e.kind == "extension":
-        what = "Xin lỗi, gia hạn (mẫu 04)"
-        detail = (f"Hạn cũ {short(datetime.fromisoformat(data['old_due_at']))} → hạn mới "
-                  f"{short(datetime.fromisoformat(data['new_due_at']))}. Lý do: {data.get('reason', '')}")
-    elif e.kind == "handover":
-        what = "Trả kết quả"
-        if data.get("post_tracking"):
-            detail = f"Gửi qua bưu chính, số hiệu {data['post_tracking']}"
-        elif data.get("proxy"):
-            detail = f"Người nhận thay: {data.get('recipient', '')} (có giấy ủy quyền)"
-        else:
-            detail = f"Người nhận: {data.get('recipient', '')}"
-        if data.get("fee_receipt"):
-            detail += f"; biên lai {data['fee_receipt']}"
-    elif e.kind == "print":
-        what = f"In mẫu {data.get('form', '')}"
-        detail = f"Máy in {data['printer']}" if data.get("printer") else detail
-    elif e.kind == "export":
-        what = f"Xuất PDF mẫu {data.get('form', '')}"
-    else:
-        what = e.kind
-    if not result and e.kind in ("handoff", "transition", "extension") and snap.get("due_at"):
-        due = datetime.fromisoformat(data.get("old_due_at") or snap["due_at"])
-        result = "Quá hạn" if e.at > due else "Trong hạn"
-    return short(e.at), what, who, result, detail
-
-
-class StoryPanel(ttk.Frame):
-    """A dossier's card and every event in its life, oldest first."""
-
-    def __init__(self, parent, app, height: int = 6):
-        super().__init__(parent, style="Panel.TFrame", padding=(10, 8))
-        self.app = app
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(2, weight=1)
-        self.title = ttk.Label(self, text="Chọn một hồ sơ để xem toàn bộ quá trình giải quyết.", style="Big.TLabel")
-        self.title.grid(row=0, column=0, sticky="w")
-        self.facts = ttk.Label(self, text="", style="Panel.TLabel", justify="left")
-        self.facts.grid(row=1, column=0, sticky="ew", pady=(2, 4))
-        self.facts.bind("<Configure>", lambda e: self.facts.configure(wraplength=max(200, e.width - 10)))
-        cols = ("at", "what", "who", "result", "detail")
-        box = ttk.Frame(self, style="Panel.TFrame")
-        box.grid(row=2, column=0, sticky="nsew")
-        box.columnconfigure(0, weight=1)
-        box.rowconfigure(0, weight=1)
-        self.events = ttk.Treeview(box, columns=cols, show="headings", height=height, selectmode="browse")
-        for col, text in (("at", "Thời điểm"), ("what", "Công việc"), ("who", "Người / đơn vị"),
-                          ("result", "Kết quả"), ("detail", "Ghi chú")):
-            self.events.heading(col, text=text, anchor="w")
-            self.events.column(col, anchor="w")
-        fit_columns(self.events, {"at": 125, "what": 215, "result": 80}, {"who": 3, "detail": 2}, minimum=150)
-        self.events.tag_configure("late", foreground=theme.ERROR)
-        scrolled(box, self.events)
-        self.dossier = None
-
-    def show(self, d) -> None:
-        desk = self.app.desk
-        self.dossier = d
-        now = desk.now()
-        status = Status(d.status)
-        self.title.configure(text=f"{d.code or '(chưa cấp mã)'} — {d.applicant_name} — {status.label}")
-        lines = [f"Thủ tục: {d.procedure_name}",
-                 f"Tiếp nhận: {short(d.received_at)} · Hạn trả: {short(d.due_at) or '—'}"
-                 + (f" (đã gia hạn; hạn ban đầu {short(d.original_due_at)})" if d.extended else "")
-                 + f" · {standing(desk, d, now)}"]
-        who = [f"Số định danh: {d.id_number}" if d.id_number else "", f"Điện thoại: {d.phone}" if d.phone else "",
-               f"Đang ở: {d.assignee}" if d.assignee else ""]
-        if any(who):
-            lines.append(" · ".join(w for w in who if w))
-        if d.return_by == "post":
-            lines.append(f"Nhận kết quả qua bưu chính: {d.post_address or d.address}")
-        self.facts.configure(text="\n".join(lines))
-        self.events.delete(*self.events.get_children())
-        for e in desk.events_of(d):
-            row = describe_event(e)
-            self.events.insert("", "end", iid=str(e.seq), values=row,
-                               tags=("late",) if row[3] == "Quá hạn" else ())
-
-    def clear(self) -> None:
-        self.dossier = None
-        self.title.configure(text="Chọn một hồ sơ để xem toàn bộ quá trình giải quyết.")
-        self.facts.configure(text="")
-        self.events.delete(*self.events.get_children())
-
-    def rows(self) -> list[tuple]:
-        return [tuple(self.events.item(i, "values")) for i in self.events.get_children()]
-
-
 # ---- the screen ------------------------------------------------------------------------------
 
 class ProcessView(ttk.Frame):
@@ -273,8 +102,14 @@ class ProcessView(ttk.Frame):
         head.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 6))
         ttk.Label(head, text="Xử lý hồ sơ", style="Title.TLabel").pack(side="left")
         ttk.Label(head, text="Enter: mở hồ sơ · Ctrl+Enter: xác nhận · Esc: hủy", foreground=theme.MUTED).pack(side="right")
+        self._build_queues()
+        self._build_list()
+        lower = self._build_story_and_actions()
+        self._build_confirm_panel(lower)
+        self._layout_actions()
 
-        # left: queues and filters
+    def _build_queues(self) -> None:
+        """Left: the queues with their counts, the field and procedure filters, the colour legend."""
         left = ttk.Frame(self, style="Panel.TFrame", padding=8)
         left.grid(row=1, column=0, rowspan=2, sticky="nsw", padx=(0, 8))
         ttk.Label(left, text="Danh sách hồ sơ", style="Panel.TLabel", font=self.app.fonts["bold"]).pack(anchor="w")
@@ -298,7 +133,8 @@ class ProcessView(ttk.Frame):
             tk.Label(legend, text=QUEUES[key][0], background=theme.URGENCY_COLOURS[key], foreground=theme.TEXT,
                      font=self.app.fonts["small"], anchor="w", padx=6).pack(fill="x", pady=1)
 
-        # right top: the dossiers of the chosen queue
+    def _build_list(self) -> None:
+        """Right top: the dossiers of the chosen queue, coloured by urgency."""
         listbox = ttk.Frame(self, style="Panel.TFrame", padding=(8, 6))
         listbox.grid(row=1, column=1, sticky="nsew")
         listbox.columnconfigure(0, weight=1)
@@ -321,7 +157,8 @@ class ProcessView(ttk.Frame):
         self.tree.bind("<<TreeviewSelect>>", lambda e: self._row_picked())
         self.tree.bind("<Return>", lambda e: self._row_picked())
 
-        # right bottom: the story and the actions
+    def _build_story_and_actions(self) -> ttk.Frame:
+        """Right bottom: the open dossier's story, the warning line and the actions it allows."""
         lower = ttk.Frame(self, style="Panel.TFrame")
         lower.grid(row=2, column=1, sticky="nsew", pady=(8, 0))
         lower.columnconfigure(0, weight=1)
@@ -343,8 +180,10 @@ class ProcessView(ttk.Frame):
         self.actions.bind("<Configure>", lambda e: self._flow_actions(force=False))
         self.result = ttk.Label(lower, text="", style="Ok.TLabel", padding=(10, 0))
         self.result.grid(row=3, column=0, sticky="w")
+        return lower
 
-        # the confirm panel of the chosen action
+    def _build_confirm_panel(self, lower) -> None:
+        """The confirm panel of the chosen action: it takes the buttons' place while open."""
         self.form = ttk.LabelFrame(lower, text="", padding=(10, 4))
         self.form.columnconfigure(0, weight=1)
         self.form.columnconfigure(1, weight=1)
@@ -361,7 +200,6 @@ class ProcessView(ttk.Frame):
         self.btn_confirm = ttk.Button(btns, text="Xác nhận (Ctrl+Enter)", style="Accent.TButton",
                                       command=self.confirm_action)
         self.btn_confirm.pack(side="left", padx=4)
-        self._layout_actions()
 
     def _bind_keys(self) -> None:
         top = self.winfo_toplevel()

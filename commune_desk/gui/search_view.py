@@ -6,7 +6,8 @@ from tkinter import ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.gui import theme
-from commune_desk.gui.process_view import StoryPanel, fit_columns, scrolled, short, standing
+from commune_desk.gui.story import StoryPanel
+from commune_desk.gui.tables import fit_columns, scrolled, short, standing
 from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.statuses import Status
 
@@ -144,5 +145,4 @@ class SearchView(ttk.Frame):
         d = self.story.dossier
         if d is None:
             return
-        self.app.show("process")
-        self.app.screens["process"].open(d.code)
+        self.event_generate("<<OpenDossier>>", data=d.code)

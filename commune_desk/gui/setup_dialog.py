@@ -48,6 +48,4 @@ class SetupDialog(tk.Toplevel):
             return
         self.grab_release()
         self.destroy()
-        self.app.refresh_status()
-        if self.app.current and hasattr(self.app.screens[self.app.current], "on_show"):
-            self.app.screens[self.app.current].on_show()
+        self.app.event_generate("<<OfficeChanged>>")

@@ -1,0 +1,32 @@
+"""Screens talk to each other only through virtual events the window routes."""
+
+from commune_desk.gui.app import DeskApp
+from commune_desk.gui.setup_dialog import SetupDialog
+from commune_desk.store.desk import Desk
+from tests.gui.helpers import accept, pump
+
+
+def test_open_dossier_event_shows_it_in_processing(app, desk):
+    d = accept(desk, name="Nguyễn Văn Đạt")
+    app.show("search")
+    app.screens["search"].event_generate("<<OpenDossier>>", data=d.code)
+    pump(app)
+    assert app.current == "process"
+    assert app.screens["process"].story.dossier.code == d.code
+
+
+def test_first_run_setup_then_the_window_shows_the_office(tmp_path, clock, messages):
+    desk = Desk(tmp_path / "new", clock=clock)
+    app = DeskApp(desk)
+    try:
+        pump(app, 0.3)
+        [dialog] = [w for w in app.winfo_children() if isinstance(w, SetupDialog)]
+        dialog.fields["office_name"].set("UBND xã Phúc Lợi")
+        dialog.fields["agency_code"].set("000.30.36.H26")
+        dialog.fields["clerk_name"].set("Trần Thị Lan")
+        dialog.save()
+        pump(app, 0.3)
+        assert "UBND xã Phúc Lợi · Quầy 1 · Cán bộ: Trần Thị Lan" in app.status_office.cget("text")
+    finally:
+        app.destroy()
+        desk.close()
