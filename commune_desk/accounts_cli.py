@@ -19,14 +19,14 @@ from commune_desk.rules import roles
 PASSWORD_ENV = "COMMUNE_DESK_PASSWORD"
 
 # commands anyone may run on any desk: they show no citizen's data and change nothing
-PUBLIC = {None, "run", "catalog", "due", "printers"}
+PUBLIC = {None, "run", "catalog", "due", "printers", "check"}
 # command -> action of rules.roles; a command not named here needs a signed-in account of any role
 ACTIONS = {
     "setup": "settings", "intake": "intake", "advance": "process", "handoff": "handoff", "extend": "extend",
     "handover": "handover", "find": "search", "show": "search", "queue": "search", "print": "print",
     "book": "book", "report": "report", "catalog-edit": "catalog", "calendar-day": "calendar",
     "sync": "sync", "enroll": "settings", "user": "accounts", "audit": "audit",
-    "attach": "attach", "attachments": "search",
+    "attach": "attach", "attachments": "search", "backup": "settings", "restore": "settings",
 }
 
 pause = time.sleep          # the wait after a failed sign-in (tests replace it)
@@ -95,6 +95,8 @@ def authorize(args):
     from commune_desk.store.desk import Desk
     desk = Desk(args.data_dir, clock=env_clock())
     try:
+        if command == "restore" and desk.read_only is not None:
+            return None     # a damaged file cannot record a sign-in; it is kept aside, not lost
         if not desk.has_accounts():
             if user:
                 raise Forbidden("Quầy chưa có tài khoản nào; bỏ --user, hoặc tạo quản trị đầu tiên: "

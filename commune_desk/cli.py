@@ -18,6 +18,7 @@ from commune_desk.rules.dates import parse_day
 from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.office_calendar import OfficeCalendar, parse_instant
 from commune_desk.rules.statuses import CLOCK_STOPPED, Status
+from commune_desk.store.health import write_private
 
 
 def _iso(t):
@@ -193,8 +194,8 @@ def cmd_print(args):
         out = Path(args.out)
     else:
         out = desk.data_dir / "prints" / f"{args.code.replace('/', '_')}-{args.form}.pdf"
-        out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+        out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_private(out, pdf)
     obj = {"path": str(out), "form": args.form, "paper": args.paper, "bytes": len(pdf)}
     if not args.send:
         desk.log_export(args.code, args.form, args.paper, str(out))     # «Xuất PDF», not a print
@@ -212,7 +213,7 @@ def cmd_book(args):
     desk = _desk(args)
     start, end = _day(args.date_from, "from"), _day(args.date_to, "to")
     pdf = render_tracking_book(desk, start, end)
-    Path(args.out).write_bytes(pdf)
+    write_private(Path(args.out), pdf)
     return f"Đã tạo sổ theo dõi {args.out}.", {"path": args.out, "rows": len(desk.book_rows(start, end))}
 
 
@@ -457,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     __import__("commune_desk.sync.cli", fromlist=["register"]).register(sub, common)
     __import__("commune_desk.attach_cli", fromlist=["register"]).register(sub, common)
     accounts_cli.register(sub, common)
+    __import__("commune_desk.backup_cli", fromlist=["register"]).register(sub, common)
     p = sub.add_parser("report", parents=[common], help="báo cáo số liệu tiếp nhận, giải quyết",
                        description="Số liệu công khai của một kỳ: tiếp nhận, giải quyết đúng hạn, quá hạn...")
     p.add_argument("--from", dest="date_from", required=True, help="từ ngày YYYY-MM-DD")
@@ -512,7 +514,18 @@ def main(argv=None) -> int:
     if args.selftest:
         from commune_desk import selftest
         return selftest.main(args.data_dir)
-    return execute(accounts_cli.guard(func), args, log_dir)
+    return execute(accounts_cli.guard(func), args, log_dir, explain=_store_failure)
+
+
+def _store_failure(exc, args):
+    """A full disk, a lock held elsewhere, a read-only folder, a damaged file: said in Vietnamese."""
+    import sqlite3
+    from peewee import DatabaseError
+    if not isinstance(exc, (OSError, sqlite3.Error, DatabaseError)):
+        return None
+    from commune_desk.store.health import explain
+    folder = getattr(args, "data_dir", None) or paths.data_dir(None, create=False)
+    return explain(exc, Path(folder) / paths.DB_NAME)
 
 
 if __name__ == "__main__":

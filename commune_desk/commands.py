@@ -52,11 +52,18 @@ def env_clock():
     return lambda: instant
 
 
-def execute(func, args, log_dir=None) -> int:
+def execute(func, args, log_dir=None, explain=None) -> int:
     """Run one command of `commune-desk` or `commune-district`: its result as text or JSON; an
-    expected error as one Vietnamese line and exit 2; anything else logged, one line, exit 1."""
+    expected error as one Vietnamese line and exit 2; anything else logged, one line, exit 1.
+    `explain(exc, args)` may turn an OS or database failure into the DeskError a user reads."""
     try:
-        text, obj = func(args)
+        try:
+            text, obj = func(args)
+        except Exception as exc:
+            said = None if isinstance(exc, DeskError) or explain is None else explain(exc, args)
+            if said is None:
+                raise
+            raise said from exc
     except DeskError as exc:
         if args.json:
             # an error may carry its report (audit verify); it keeps the "error" key
@@ -75,4 +82,4 @@ def execute(func, args, log_dir=None) -> int:
         print(json.dumps(obj, ensure_ascii=False, indent=2))
     elif text:
         print(text)
-    return 0
+    return getattr(args, "exit_status", 0)

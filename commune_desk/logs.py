@@ -9,10 +9,16 @@ _configured: set[Path] = set()
 
 def setup_logging(data_dir: Path) -> Path:
     folder = data_dir / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "commune-desk.log"
+    # a full disk or a read-only folder must not stop lookups: logging then stays quiet
+    logging.raiseExceptions = False
     if path not in _configured:
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5,
+                                                           encoding="utf-8")
+        except OSError:
+            return path
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root = logging.getLogger()
         root.addHandler(handler)

@@ -10,10 +10,11 @@ ENV_VAR = "COMMUNE_DESK_DATA_DIR"
 DB_NAME = "desk.sqlite3"
 
 
-def data_dir(override: str | os.PathLike | None = None) -> Path:
+def data_dir(override: str | os.PathLike | None = None, create: bool = True) -> Path:
     chosen = override or os.environ.get(ENV_VAR)
     path = Path(chosen) if chosen else Path(platformdirs.user_data_dir("CommuneDesk", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if create and not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)   # citizens' data: the user's eyes only
     return path
 
 

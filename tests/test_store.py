@@ -32,7 +32,7 @@ def test_file_is_wal_with_full_sync_and_foreign_keys(desk):
     assert pragma("journal_mode") == "wal"
     assert pragma("synchronous") == 2
     assert pragma("foreign_keys") == 1
-    assert pragma("busy_timeout") >= 5000
+    assert pragma("busy_timeout") >= 3000      # a short wait for a lock held elsewhere, then a message
 
 
 def test_intake_issues_code_due_and_event(desk):

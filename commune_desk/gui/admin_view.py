@@ -3,6 +3,7 @@
 from tkinter import ttk
 
 from commune_desk.errors import DeskError
+from commune_desk.gui.storage import BackupTab
 from commune_desk.gui.widgets import Field
 from commune_desk.rules.dates import read_day
 
@@ -22,6 +23,8 @@ class AdminView(ttk.Frame):
         tabs.add(self._office_tab(tabs), text="Cơ quan")
         tabs.add(self._catalog_tab(tabs), text="Danh mục thủ tục, lệ phí")
         tabs.add(self._calendar_tab(tabs), text="Ngày nghỉ, ngày làm bù")
+        self.backups = BackupTab(tabs, app)
+        tabs.add(self.backups, text="Sao lưu, khôi phục")
 
     # ---- office ------------------------------------------------------------------------------
     def _office_tab(self, parent):
@@ -133,3 +136,4 @@ class AdminView(ttk.Frame):
             for key, f in self.settings.items():
                 f.set(getattr(cfg, key))
         self._fill_catalog()
+        self.backups.on_show()

@@ -9,7 +9,8 @@ import tkinter as tk
 from tkinter import messagebox, ttk
 
 from commune_desk.errors import DeskError
-from commune_desk.gui import theme
+from commune_desk.gui import storage, theme
+from commune_desk.store.health import write_private
 from commune_desk.gui.background import Background
 from commune_desk.gui.fontsetup import prepare_fonts
 from commune_desk.gui.widgets import ScrollFrame
@@ -68,6 +69,7 @@ class DeskApp(tk.Tk):
         # the window is usable now; load the PDF engine in the background so the first slip is quick
         self.after(300, lambda: self.background.run(_warm_up_printing))
         self.after(1000, self.start_sync)
+        self.after(2000, lambda: storage.start(self))   # banner, daily check and backup
 
     def _set_icon(self) -> None:
         from commune_desk.paths import resources_dir
@@ -145,6 +147,15 @@ class DeskApp(tk.Tk):
         self.status_sync.pack(side="right")
         self.status_work = ttk.Label(bar, style="Status.TLabel")
         self.status_work.pack(side="right")
+        # a damaged or read-only data file: what happened and the way forward, above everything
+        self.banner = ttk.Label(self, style="StatusAlert.TLabel", wraplength=1300, justify="left")
+
+    def show_banner(self, text: str) -> None:
+        self.banner.configure(text=text)
+        self.banner.grid(row=2, column=0, columnspan=2, sticky="ew")
+
+    def hide_banner(self) -> None:
+        self.banner.grid_remove()
 
     def show(self, key: str) -> None:
         if key not in self._screen_paths:
@@ -263,8 +274,8 @@ class DeskApp(tk.Tk):
             from commune_desk.documents import render_dossier_form
             from commune_desk.printing import preview_pdf, send_pdf
             pdf = render_dossier_form(desk, key, form, paper)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(pdf)
+            out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_private(out, pdf)
             if preview:
                 (show or preview_pdf)(out)
                 return out
@@ -297,6 +308,7 @@ class DeskApp(tk.Tk):
             pass
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=2)
+        storage.on_exit(self)
         super().destroy()
 
     # ---- errors --------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
                                                 OfficeCalendar, local, parse_session)
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
-from commune_desk.store import audit, compiled
+from commune_desk.store import audit, compiled, health
 from commune_desk.store.accounts import Accounts, process_account
 from commune_desk.store.attachments import Attachments, check_document
 from commune_desk.store.db import open_database
@@ -86,6 +86,9 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         self.data_dir = paths.data_dir(data_dir)
         self.path = self.data_dir / paths.DB_NAME
         self.db = open_database(self.path)
+        health.make_private(self.data_dir)
+        # why the file is open for reading only (damaged, read-only folder, full disk), or None
+        self.read_only = getattr(self.db, "read_only", None)
         self.clock = clock or (lambda: datetime.now(TZ))
         self.db.audit.clock = self.now      # audit rows take their time from this desk's clock
         self.act_as(process_account.get())
