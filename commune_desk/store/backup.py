@@ -7,7 +7,6 @@ is prefix + counter + last-chunk flag, so a reordered, altered or truncated file
 """
 
 import os
-import re
 import shutil
 import sqlite3
 import struct
@@ -16,14 +15,13 @@ from pathlib import Path
 
 from commune_desk.errors import InvalidInput, StoreError
 from commune_desk.store import audit, health
+from commune_desk.store.health import _NAME, BACKUP_DIR, latest_backup, list_backups  # noqa: F401
 
-BACKUP_DIR = "backups"
 KEEP = {"daily": 7, "exit": 3, "migration": 3, "manual": 5, "before-restore": 3}
 MAGIC = b"COMMUNE-DESK-BACKUP-1\n"
 CHUNK = 1 << 20
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
 PAGES_PER_STEP = 2048
-_NAME = re.compile(r"^desk-(\d{8}-\d{6})-([a-z-]+)\.sqlite3(\.enc)?$")
 
 
 def backup_dir(data_dir: Path) -> Path:
@@ -31,22 +29,6 @@ def backup_dir(data_dir: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     health.make_private(folder)
     return folder
-
-
-def list_backups(data_dir: Path) -> list[Path]:
-    """The automatic and manual backups in the data folder, newest first."""
-    folder = Path(data_dir) / BACKUP_DIR
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.iterdir() if _NAME.match(p.name)]
-    return sorted(found, key=lambda p: _NAME.match(p.name).group(1), reverse=True)
-
-
-def latest_backup(data_dir: Path, reason: str | None = None) -> Path | None:
-    for p in list_backups(data_dir):
-        if reason is None or _NAME.match(p.name).group(2) == reason:
-            return p
-    return None
 
 
 def make_backup(db_path: Path, out: Path | None = None, reason: str = "manual", password: str | None = None,

@@ -11,6 +11,7 @@ forward, the start-up and daily checks, and files readable only by their user.
 import errno
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from commune_desk.errors import StoreError
 
+BACKUP_DIR = "backups"
+_NAME = re.compile(r"^desk-(\d{8}-\d{6})-([a-z-]+)\.sqlite3(\.enc)?$")
 LOCK_WAIT_S = 3                     # a clerk waits this long for another program's lock, not 10 s
 FULL_CHECK_EVERY = timedelta(days=1)
 HEALTH_FILE = "health.json"
@@ -47,7 +50,6 @@ def disk_full_message(where: Path) -> str:
 
 
 def damaged_message(path: Path, detail: str = "") -> str:
-    from commune_desk.store.backup import latest_backup
     why = f" ({detail})" if detail else ""
     latest = latest_backup(path.parent)
     source = f"«commune-desk restore {latest}»" if latest else "«commune-desk restore TỆP_SAO_LƯU»"
@@ -124,6 +126,22 @@ def _nearly_full(path: Path) -> bool:
         return shutil.disk_usage(path.parent).free < 4 * 1024 * 1024
     except OSError:
         return False
+
+
+def list_backups(data_dir: Path) -> list[Path]:
+    """The automatic and manual backups in the data folder, newest first."""
+    folder = Path(data_dir) / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if _NAME.match(p.name)]
+    return sorted(found, key=lambda p: _NAME.match(p.name).group(1), reverse=True)
+
+
+def latest_backup(data_dir: Path, reason: str | None = None) -> Path | None:
+    for p in list_backups(data_dir):
+        if reason is None or _NAME.match(p.name).group(2) == reason:
+            return p
+    return None
 
 
 # ---- checks ------------------------------------------------------------------------------------
