@@ -230,6 +230,7 @@ def cmd_report(args):
         out = Path(args.out) if args.out else desk.data_dir / "reports" / f"bao-cao-{start}-{end}.{fmt}"
         doc = report_document(desk, start, end, args.by)
         size = write_report(doc, fmt, out)
+        desk.record("report_export", str(out), format=fmt, period_from=str(start), period_to=str(end), by=args.by)
         return f"Đã tạo {out}.", {"path": str(out), "format": fmt, "bytes": size, **doc.report.to_dict()}
     report = desk.report(start, end).to_dict()
     lines = [f"Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y}"]

@@ -1,5 +1,6 @@
 """From stored dossiers to the printed forms: the one place that fills FormData."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from commune_desk.errors import InvalidInput, NotAllowed
@@ -91,3 +92,52 @@ def render_tracking_book(desk, date_from: date, date_to: date) -> bytes:
                     recipient=d.recipient_name)
             for n, d in desk.book_rows(date_from, date_to)]
     return render_book(office_info(cfg), rows, date_from, date_to)
+
+
+# ---- the period report (PDF, XLSX, the Báo cáo screen) -------------------------------------------
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """Everything a printed or exported report shows, read once."""
+    office: object                    # forms.OfficeInfo
+    period_from: date
+    period_to: date
+    made_on: date
+    report: object                    # rules.report.Report, office-wide
+    by: str | None = None
+    groups: tuple = ()                # ((key, label, Report), …) when split
+    months: tuple = ()                # ((first day, Report), …) for the monthly chart
+    fields: tuple = ()                # ((field, Report), …) for the overdue-by-field chart
+
+
+def report_document(desk, date_from: date, date_to: date, by: str | None = None) -> ReportDocument:
+    from commune_desk.rules.report import SPLITS, month_periods
+    if date_to < date_from:
+        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", "to")
+    if by is not None and by not in SPLITS:
+        raise InvalidInput(f"Không chia báo cáo theo «{by}» được; chọn: {', '.join(SPLITS)}.", "by")
+    now = desk.now()
+    cfg = desk.require_config()
+    months = tuple((a, desk.report(a, b, now=now)) for a, b in month_periods(date_from, date_to))
+    fields = tuple((label, r) for _, label, r in desk.report(date_from, date_to, now=now, by="field"))
+    return ReportDocument(office=office_info(cfg), period_from=date_from, period_to=date_to, made_on=now.date(),
+                          report=desk.report(date_from, date_to, now=now), by=by,
+                          groups=tuple(desk.report(date_from, date_to, now=now, by=by)) if by else (),
+                          months=months, fields=fields)
+
+
+def write_report(doc: ReportDocument, fmt: str, out) -> int:
+    """Write the report as "pdf" or "xlsx" to the path `out`; returns its size in bytes."""
+    from pathlib import Path
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "pdf":
+        from commune_desk.forms.report import render_report
+        data = render_report(doc)
+        out.write_bytes(data)
+        return len(data)
+    if fmt == "xlsx":
+        from commune_desk.spreadsheets import write_report_xlsx
+        write_report_xlsx(doc, out)
+        return out.stat().st_size
+    raise InvalidInput(f"Định dạng «{fmt}» không hỗ trợ; chọn pdf hoặc xlsx.", "format")

@@ -48,3 +48,71 @@ def _read_xlsx(path: Path) -> list[list]:
         return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
+
+
+# ---- writing the period report -----------------------------------------------------------------
+
+def write_report_xlsx(doc, path: str | Path) -> None:
+    """The report's table (and its split, months and overdue list) with Vietnamese headers; counts
+    are numbers, the on-time rate a fraction formatted as a percentage."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    from commune_desk.rules.report import RATE_LABEL, RATING_LABEL, REPORT_LINES, SPLITS
+
+    bold = Font(bold=True)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Báo cáo"
+    r = doc.report
+    period = f"Từ ngày {doc.period_from:%d/%m/%Y} đến ngày {doc.period_to:%d/%m/%Y}"
+    for row in ((doc.office.name.upper(),), (doc.office.unit.upper(),), (),
+                ("BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH",), (period,), (),
+                ("Chỉ tiêu", "Số hồ sơ", "Mã chỉ tiêu")):
+        sheet.append(row)
+    for cell in (sheet["A1"], sheet["A4"], sheet["A7"], sheet["B7"], sheet["C7"]):
+        cell.font = bold
+    figures = r.to_dict()
+    for key, label in REPORT_LINES:
+        sheet.append((label.strip(), figures[key], key))
+        if label.startswith("  "):
+            sheet.cell(sheet.max_row, 1).alignment = Alignment(indent=2)
+    sheet.append((RATE_LABEL, None if r.on_time_rate is None else r.on_time_rate / 100, "on_time_rate"))
+    sheet.cell(sheet.max_row, 2).number_format = "0.00%"
+    sheet.append((RATING_LABEL, r.rating_average, "rating_average"))
+    sheet.cell(sheet.max_row, 2).number_format = "0.00"
+    sheet.column_dimensions["A"].width = 44
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 20
+
+    def table(title, header, rows, rate_col=None):
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for c in ws[1]:
+            c.font = bold
+            c.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in rows:
+            ws.append(row)
+            if rate_col is not None:
+                ws.cell(ws.max_row, rate_col).number_format = "0.00%"
+        ws.freeze_panes = "B2"
+        ws.column_dimensions["A"].width = 36
+        return ws
+
+    def split_row(label, x):
+        return (label, x.received, x.carried_over, x.new, x.new_by_channel["2"], x.resolved, x.resolved_early,
+                x.resolved_on_time, x.resolved_late, x.open, x.open_within, x.open_overdue,
+                None if x.on_time_rate is None else x.on_time_rate / 100)
+
+    header = ("Tiếp nhận", "Kỳ trước chuyển sang", "Mới", "Trực tuyến", "Đã giải quyết", "Trước hạn", "Đúng hạn",
+              "Quá hạn", "Đang giải quyết", "Trong hạn", "Đang quá hạn", RATE_LABEL)
+    if doc.groups:
+        table(f"Theo {SPLITS[doc.by].lower()}", (SPLITS[doc.by],) + header,
+              [split_row(label, x) for _, label, x in doc.groups], rate_col=13)
+    table("Theo tháng", ("Tháng",) + header,
+          [split_row(f"{m.month:02d}/{m.year}", x) for m, x in doc.months], rate_col=13)
+    ws = table("Hồ sơ quá hạn", ("Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hạn trả", "Quá (ngày)"),
+               [(o.code, o.applicant_name, o.procedure_name, o.received_at[:16].replace("T", " "),
+                 o.due_at[:16].replace("T", " "), o.overdue_days) for o in r.overdue])
+    ws.column_dimensions["C"].width = 50
+    book.save(path)

@@ -2,9 +2,11 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 
 from . import phuc_loi
@@ -65,6 +67,26 @@ def test_phuc_loi_first_half_of_2019_imported_and_reported(office, tmp_path):
     assert (report["received"], report["resolved"], report["open"], report["open_in_time"], report["open_overdue"],
             report["resolved_late"], report["online"], report["by_post"]) == (4228, 4204, 24, 24, 0, 0, 504, 83)
     assert report["on_time_rate"] == 100.0
+
+    pdf = tmp_path / "bao-cao.pdf"
+    desk_cmd(office, "report", *period, "--format", "pdf", "--out", str(pdf))
+    page_text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    for label, value in (("Tổng số tiếp nhận", "4.228"), ("Đã giải quyết", "4.204"), ("– trong hạn", "24"),
+                         ("– quá hạn", "0"), ("– trực tuyến", "504"), ("Trả kết quả qua bưu chính", "83"),
+                         ("Tỷ lệ giải quyết đúng hạn", "100,00 %")):
+        assert re.search(rf"{label}\s+{value}\n", page_text), (label, value)
+    assert not re.search(r"– quá hạn\s+[1-9]", page_text)          # none late, none overdue
+    assert "Kỳ báo cáo: từ ngày 01/01/2019 đến ngày 30/06/2019" in page_text
+
+    xlsx = tmp_path / "bao-cao.xlsx"
+    desk_cmd(office, "report", *period, "--format", "xlsx", "--by", "field", "--out", str(xlsx))
+    book = openpyxl.load_workbook(xlsx)
+    cells = {row[2]: row[1] for row in book["Báo cáo"].iter_rows(min_row=8, values_only=True)}
+    assert (cells["received"], cells["resolved"], cells["open_within"], cells["open_overdue"], cells["resolved_late"],
+            cells["new_online"], cells["delivered_by_post"], cells["on_time_rate"]) == (4228, 4204, 24, 0, 0, 504, 83, 1)
+    by_field = list(book["Theo lĩnh vực"].iter_rows(min_row=2, values_only=True))
+    assert sum(row[1] for row in by_field) == 4228 and all(isinstance(row[1], int) for row in by_field)
+
     shown = json.loads(desk_cmd(office, "show", "000.30.36.H26-190102-0001", "--json").stdout)
     assert shown["events"][0]["kind"] == "intake" and shown["events"][0]["imported"] is True
     assert shown["events"][0]["at"].startswith("2019-07-01T")         # the command ran on the fixed day
