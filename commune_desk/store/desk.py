@@ -18,7 +18,7 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
                                                 OfficeCalendar, local, parse_session)
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
-from commune_desk.store import audit, compiled, health
+from commune_desk.store import audit, health
 from commune_desk.store.accounts import Accounts, process_account
 from commune_desk.store.attachments import Attachments, check_document
 from commune_desk.store.db import open_database
@@ -148,7 +148,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         return list(query)
 
     def procedure(self, pid: str) -> Procedure:
-        proc = compiled.get_or_none(Procedure, '"id" = ?', nfc(pid).strip().upper())
+        proc = Procedure.get_or_none(Procedure.id == nfc(pid).strip().upper())
         if proc is None:
             raise NotFound(f"Không có thủ tục mã «{pid}» trong danh mục. Xem danh mục: commune-desk catalog.")
         return proc
@@ -174,7 +174,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
 
     def dossier(self, key: str) -> Dossier:
         text = nfc(key).strip()
-        found = compiled.get_or_none(Dossier, '"code" = ? OR "uuid" = ?', text.upper(), text.lower())
+        found = Dossier.get_or_none((Dossier.code == text.upper()) | (Dossier.uuid == text.lower()))
         if found is None:
             raise NotFound(f"Không tìm thấy hồ sơ «{text}».")
         return found
@@ -193,7 +193,8 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
             data["dossier"] = snapshot(dossier)
         event = Event(kind=kind, dossier=dossier, at=self.now(), actor=self.clerk_name(),
                       data=data, sync_state="pending" if sync else "local")
-        return compiled.insert(event)
+        event.save(force_insert=True)
+        return event
 
     def record(self, action: str, target: str = "", **detail) -> None:
         """An audit entry for what no table change shows (sign-in, a print, an export). Joins the
@@ -308,7 +309,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
 
     def _next_code(self, cfg: OfficeConfig, received_at: datetime) -> str:
         day = local(received_at).date()
-        counter = compiled.get_or_none(CodeCounter, '"day" = ?', CodeCounter.day.db_value(day))
+        counter = CodeCounter.get_or_none(CodeCounter.day == day)
         if counter is not None:
             used = counter.last_seq       # written in the same transaction as every code it gave
         else:
@@ -319,7 +320,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
                 Dossier.code.between(f"{prefix}{first:04d}", f"{prefix}{last:04d}")).scalar())
             used = int(highest[-4:]) if highest else None
         seq = codes.next_sequence(cfg.desk, used)
-        compiled.insert(CodeCounter(day=day, last_seq=seq), replace=True)
+        CodeCounter.replace(day=day, last_seq=seq).execute()
         return codes.format_code(cfg.agency_code, received_at, seq)
 
     def intake(self, form: IntakeForm, received_at: datetime | None = None, attachments=()) -> Dossier:
@@ -352,11 +353,11 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
                 dossier.status = Status.SUPPLEMENT
             else:
                 dossier.status = Status.NOT_ACCEPTED
-            compiled.insert(dossier)
+            dossier.save(force_insert=True)
             self._event("intake", dossier, outcome=outcome, imported=imported)
             for document, stored in files:
                 self._add_attachment(dossier, document, stored)
-            compiled.delete(Draft, '"name" = ?', "intake")
+            Draft.delete().where(Draft.name == "intake").execute()
         self._use = None
         return dossier
 

@@ -5,7 +5,6 @@ from commune_desk.rules import codes
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.past_dossiers import check_header, parse_rows
 from commune_desk.rules.text import fold
-from commune_desk.store import compiled
 from commune_desk.store.models import CodeCounter, Dossier, Procedure
 
 
@@ -44,7 +43,7 @@ class Imports:
                             status=item.status, received_at=item.received_at, starts_at=deadline.starts_at,
                             due_at=due, original_due_at=due, resolved_at=item.resolved_at,
                             returned_at=item.returned_at, imported=True, created_at=now, updated_at=now)
-                compiled.insert(d)
+                d.save(force_insert=True)
                 self._event("intake", d, outcome="accepted", imported=True)
                 parsed = codes.parse_code(item.code)
                 if first <= parsed.seq <= last:

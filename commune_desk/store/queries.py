@@ -52,10 +52,8 @@ class Queries:
             ids = sorted(seen.union(more), reverse=True)[:want]
         if not ids:
             return []
-        # raw SQL: building peewee's 50-column SELECT costs more than running it (bench/bench_search.py)
-        marks = ",".join("?" * len(ids))
-        return list(Dossier.raw(f"SELECT * FROM dossier WHERE code IS NOT NULL AND id IN ({marks}) "
-                                "ORDER BY id DESC LIMIT ?", *ids, limit))
+        return list(Dossier.select().where(Dossier.code.is_null(False), Dossier.id.in_(ids))
+                    .order_by(Dossier.id.desc()).limit(limit))
 
     def _match(self, match: str, limit: int) -> list[int]:
         return [r[0] for r in self.db.execute_sql(
@@ -64,8 +62,7 @@ class Queries:
 
     def by_code(self, code: str) -> Dossier | None:
         """The scanner's lookup: one indexed row, kept under 2 ms on a million dossiers."""
-        found = list(Dossier.raw("SELECT * FROM dossier WHERE code = ?", nfc(code).strip().upper()))
-        return found[0] if found else None
+        return Dossier.get_or_none(Dossier.code == nfc(code).strip().upper())
 
     def urgency(self, d: Dossier, now: datetime | None = None) -> str | None:
         """'overdue', 'due_today' or 'due_tomorrow' exactly as the workqueues count the dossier."""
