@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,server]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -51,3 +51,4 @@ docs: venv
 	$(PY) docs/make_form_samples.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_processing.py
+	$(PY) docs/make_screenshots_district.py

@@ -138,13 +138,65 @@ def _replay(server, token: str, path: str, bodies: list) -> float:
     return elapsed
 
 
+# ---- the floor: the production app plus two routes that only this benchmark mounts ----------
+
+SINK_PATH, STORE_PATH = "/bench/sink", "/bench/store"
+
+
+def floor_app(db_url: str, **options):
+    """The district app as `serve` builds it, plus POST /bench/sink (reads a body and throws it
+    away: "a raw POST of the same bytes") and POST /bench/store (the least any push must cost:
+    decompress, parse, store the body as one row in one durable transaction of the same database)."""
+    from flask import Blueprint, Response, request
+
+    from commune_desk.district.app import create_app
+    from commune_desk.district.models import database
+    from commune_desk.sync.jsontext import compact
+
+    def sink():
+        raw = request.get_data(cache=False)
+        return Response(b'{"received":%d}' % len(raw), content_type="application/json")
+
+    def store():
+        text = compact(p.decode_gzip_json(request.get_data(cache=False)))
+        db = database.obj
+        with database.atomic():
+            db.execute_sql("CREATE TABLE IF NOT EXISTS bench_floor (body TEXT NOT NULL)")
+            db.execute_sql(f"INSERT INTO bench_floor (body) VALUES ({db.param})", (text,))
+        return Response(b'{"stored":%d}' % len(text), content_type="application/json")
+
+    app = create_app(db_url, **options)
+    floor = Blueprint("bench_floor", __name__)
+    floor.add_url_rule(SINK_PATH, "sink", sink, methods=["POST"])
+    floor.add_url_rule(STORE_PATH, "store", store, methods=["POST"])
+    app.extensions["csrf"].exempt(floor)
+    app.register_blueprint(floor)
+    return app
+
+
+def serve_floor(argv=None) -> None:
+    """`commune-district … serve …` with the floor routes (same options, same waitress)."""
+    from commune_desk.district import serving
+    from commune_desk.district.cli import build_parser
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    serving.serve(lambda: floor_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads),
+                  args.host, args.port, args.threads, 1)
+
+
+FLOOR_COMMAND = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+                 "from bench.bench_sync import serve_floor; serve_floor()", str(ROOT)]
+
+
+def floor_server(db_url: str, workdir: Path, **kw) -> "harness.Server":
+    return harness.Server(db_url, workdir, command=FLOOR_COMMAND, **kw).start()
+
+
 def bench_throughput(workdir: Path, n: int = 10_000) -> list[tuple]:
-    from commune_desk.district.api import BENCH_SINK_PATH, BENCH_STORE_PATH
     from commune_desk.store import outbox
     from commune_desk.sync import run_pass
     from commune_desk.sync.engine import BATCH_SIZE
     from commune_desk.sync.token import load_token
-    server = harness.make_server("sqlite", workdir / "server", threads=8, extra_args=["--bench-sink"])
+    server = floor_server(f"sqlite:///{workdir / 'server' / 'district.sqlite3'}", workdir / "server", threads=8)
     desk = harness.make_desk(workdir / "desk", 1)
     try:
         harness.enroll(desk, server, server.add_commune())
@@ -158,9 +210,9 @@ def bench_throughput(workdir: Path, n: int = 10_000) -> list[tuple]:
         assert result.error is None and result.accepted == changes, result
         token = load_token(desk.data_dir)["token"]
         # the floor of the issue: a route that reads each body and throws it away
-        raw = _replay(server, token, BENCH_SINK_PATH, rec.bodies)
+        raw = _replay(server, token, SINK_PATH, rec.bodies)
         # and the least a push can cost: decompress, parse, one durable commit per body
-        stored = _replay(server, token, BENCH_STORE_PATH, rec.bodies)
+        stored = _replay(server, token, STORE_PATH, rec.bodies)
         wire = result.bytes_sent + result.bytes_received
         return [
             ("dossiers / changes pushed", f"{n:,} / {changes:,}"),
@@ -244,7 +296,8 @@ def bench_many_desks(workdir: Path, desks: int = 100, batches: int = 5, per_batc
         p99 = lat[min(len(lat) - 1, int(round(0.99 * len(lat))) - 1)]
         return [
             ("desks pushing at once", f"{desks} ({batches} batches × {per_batch} dossiers each)"),
-            ("server", f"{workers} waitress process(es) × 16 threads; PostgreSQL on this machine, fsync on"),
+            ("server", f"{workers} process(es) × 16 threads ({'gunicorn' if workers > 1 else 'waitress'}); "
+                       f"PostgreSQL on this machine, fsync on"),
             ("requests / errors", f"{len(latencies)} / {len(errors)}" + (f"  e.g. {errors[0][:80]}" if errors else "")),
             ("changes stored (expected)", f"{stored:,} ({desks * batches * per_batch:,})"),
             ("latency p50 / p99 / max", f"{statistics.median(lat) * 1000:.0f} / {p99 * 1000:.0f} / "

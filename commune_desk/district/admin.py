@@ -4,7 +4,7 @@ devices, staff accounts. Also the enrolment exchange a desk performs over HTTP."
 import uuid
 from datetime import datetime, timedelta
 
-from commune_desk.district import auth
+from commune_desk.district import auth, limits
 from commune_desk.district.models import Commune, Device, EnrolmentCode, Staff, database
 from commune_desk.errors import InvalidInput, NotAllowed, NotFound
 from commune_desk.rules import codes
@@ -12,6 +12,8 @@ from commune_desk.rules.office_calendar import TZ
 from commune_desk.rules.text import clean
 
 ENROLMENT_VALID_DAYS = 14
+READER, ADMIN = "tong-hop", "quan-tri"
+ROLE_LABELS = {READER: "Tổng hợp (xem mọi xã/phường)", ADMIN: "Quản trị (xã/phường, quầy, cán bộ)"}
 
 
 def now() -> datetime:
@@ -116,20 +118,47 @@ def device_for_token(token: str) -> tuple[Device, Commune] | None:
     return device, commune
 
 
-def add_staff(username: str, name: str, password: str) -> Staff:
-    username = clean(username, label="Tên đăng nhập", max_len=60, required=True, field="username").lower()
+def revoke_device(device_id) -> Device:
+    device = Device.get_or_none(Device.id == int(device_id)) if str(device_id).isdigit() else None
+    if device is None:
+        raise NotFound("Không có quầy này trên máy chủ.")
+    if device.revoked_at is None:
+        device.revoked_at = now()
+        device.save()
+    return device
+
+
+def _username(username: str) -> str:
+    return clean(username, label="Tên đăng nhập", max_len=60, required=True, field="username").lower()
+
+
+def add_staff(username: str, name: str, password: str, role: str = READER) -> Staff:
+    username = _username(username)
+    if role not in ROLE_LABELS:
+        raise InvalidInput(f"Vai trò «{role}» không có; chọn {' hoặc '.join(ROLE_LABELS)}.", "role")
     if len(password or "") < 8:
         raise InvalidInput("Mật khẩu phải có ít nhất 8 ký tự.", "password")
     with database.atomic():
         staff = Staff.get_or_none(Staff.username == username)
         if staff is None:
-            staff = Staff.create(username=username, name=clean(name, label="Họ tên", max_len=120),
+            staff = Staff.create(username=username, name=clean(name, label="Họ tên", max_len=120), role=role,
                                  password_hash=auth.hash_password(password), created_at=now())
         else:
-            staff.password_hash, staff.active = auth.hash_password(password), True
+            staff.password_hash, staff.active, staff.role = auth.hash_password(password), True, role
             if name:
                 staff.name = clean(name, label="Họ tên", max_len=120)
             staff.save()
+    return staff
+
+
+def disable_staff(username: str, by: Staff | None = None) -> Staff:
+    staff = Staff.get_or_none(Staff.username == _username(username))
+    if staff is None:
+        raise NotFound(f"Không có tài khoản cán bộ «{username}».")
+    if by is not None and by.id == staff.id:
+        raise NotAllowed("Không thể tự khoá tài khoản đang đăng nhập.")
+    Staff.update(active=False).where(Staff.id == staff.id).execute()
+    staff.active = False
     return staff
 
 
@@ -139,6 +168,30 @@ def check_staff(username: str, password: str) -> Staff | None:
         auth.check_password(_DUMMY_HASH, password or "")   # same time whether or not the user exists
         return None
     return staff if auth.check_password(staff.password_hash, password or "") else None
+
+
+def sign_in(username: str, password: str, address: str, at: datetime | None = None) -> Staff:
+    """The staff member, or NotAllowed. Failures lock the account name (whether or not it exists,
+    so a lock tells nothing) for a while, and the address after many more; both are counted in
+    the database, so every worker sees them. Success forgets the account's failures."""
+    at = at or now()
+    name = (username or "").strip().lower()[:60]
+    for rule, key, whose in ((limits.LOGIN_ACCOUNT, name, "Tài khoản này"),
+                             (limits.LOGIN_ADDRESS, address, "Máy của bạn")):
+        until = limits.locked_until(rule, key, at)
+        if until is not None:
+            raise NotAllowed(f"{whose} tạm bị khoá đăng nhập do nhập sai nhiều lần; vui lòng thử lại sau "
+                             f"{limits.minutes_left(until, at)} phút.")
+    staff = check_staff(name, password)
+    if staff is None:
+        locked = limits.failed(limits.LOGIN_ACCOUNT, name, at)
+        limits.failed(limits.LOGIN_ADDRESS, address, at)
+        if locked is not None:
+            raise NotAllowed("Sai tên đăng nhập hoặc mật khẩu. Tài khoản tạm bị khoá đăng nhập "
+                             f"{limits.minutes_left(locked, at)} phút do nhập sai nhiều lần.")
+        raise NotAllowed("Sai tên đăng nhập hoặc mật khẩu.")
+    limits.cleared(limits.LOGIN_ACCOUNT, name)
+    return staff
 
 
 _DUMMY_HASH = auth.hash_password(uuid.uuid4().hex)

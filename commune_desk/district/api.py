@@ -6,15 +6,13 @@ from datetime import datetime
 
 from flask import Blueprint, Response, current_app, g, request
 
-from commune_desk.district import admin, feed, ingest
+from commune_desk.district import admin, feed, ingest, limits
 from commune_desk.errors import DeskError
 from commune_desk.sync import protocol as p
-from commune_desk.sync.jsontext import compact, loads
+from commune_desk.sync.jsontext import loads
 
 log = logging.getLogger("commune_desk.district.api")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-BENCH_SINK_PATH = "/bench/sink"
-BENCH_STORE_PATH = "/bench/store"
 
 
 def reply(obj: dict, status: int = 200) -> Response:
@@ -55,9 +53,13 @@ def health():
 
 
 @bp.post("/enroll")
+@limits.limiter.limit("20 per minute")
 def enroll():
-    if not current_app.config["ENROL_LIMITER"].allow(request.remote_addr or "?"):
-        return error(429, "rate_limited", "Quá nhiều lần thử đăng ký; hãy đợi một phút.")
+    address, at = request.remote_addr or "?", ingest.now()
+    until = limits.locked_until(limits.ENROL_ADDRESS, address, at)
+    if until is not None:
+        return error(429, "rate_limited", "Quá nhiều lần nhập sai mã đăng ký từ địa chỉ này; hãy thử lại sau "
+                                          f"{limits.minutes_left(until, at)} phút.")
     try:
         doc = _body_json()
     except (ValueError, OverflowError, UnicodeDecodeError):
@@ -71,6 +73,7 @@ def enroll():
         device, token = admin.enroll(str(doc.get("code", "")), str(doc.get("agency_code", "")), desk,
                                      str(doc.get("label", "")))
     except DeskError as exc:
+        limits.failed(limits.ENROL_ADDRESS, address, at)
         return error(403, "enrolment_refused", exc.message)
     return reply({"token": token, "device_id": device.id,
                   "commune": {"agency_code": device.commune.agency_code, "name": device.commune.name}})
@@ -104,26 +107,6 @@ def push():
                   "clock_offset_s": offset,
                   "acks": [{"uuid": u, "result": r, **({"reason": why} if why else {})}
                            for u, (r, why) in acks.items()]})
-
-
-def bench_sink():
-    """Reads the request body and throws it away (only registered by `serve --bench-sink`)."""
-    raw = request.get_data(cache=False)
-    return Response(b'{"received":%d}' % len(raw), content_type="application/json", headers={"Cache-Control": "no-store"})
-
-
-def bench_store():
-    """The least any push must cost (only registered by `serve --bench-sink`): read the body,
-    decompress and parse it, and store it in one durable transaction, in the same database as the
-    real push — as one row, with no per-change work at all."""
-    from commune_desk.district.models import database
-    doc = p.decode_gzip_json(request.get_data(cache=False))
-    text = compact(doc)
-    db = database.obj
-    with database.atomic():
-        db.execute_sql("CREATE TABLE IF NOT EXISTS bench_floor (body TEXT NOT NULL)")
-        db.execute_sql(f"INSERT INTO bench_floor (body) VALUES ({db.param})", (text,))
-    return Response(b'{"stored":%d}' % len(text), content_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/pull")

@@ -4,16 +4,39 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import Flask, request
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import DictLoader
 from peewee import IntegrityError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from commune_desk.district import api, pages, uploads, web
 from commune_desk.district.db import open_database
+from commune_desk.district.limits import limiter
 from commune_desk.district.models import ServerSetting, database
-from commune_desk.district.ratelimit import RateLimiter
 
 log = logging.getLogger("commune_desk.district")
+
+csrf = CSRFProtect()
+
+# every page: its own style sheet only, no script, no frames, forms back to this server
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",        # Flask-WTF checks the Referer of a form posted over TLS
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is `Secure` whenever the request came over TLS (directly, or through a
+    trusted proxy that says so in X-Forwarded-Proto)."""
+
+    def get_cookie_secure(self, app):
+        return request.is_secure or super().get_cookie_secure(app)
 
 
 def _secret_key() -> str:
@@ -29,26 +52,30 @@ def _secret_key() -> str:
 
 
 def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, max_batch: int = 1000,
-               bench_sink: bool = False, files_dir=None, max_file_bytes=None, quota_bytes=None) -> Flask:
+               trusted_proxies: int = 0, files_dir=None, max_file_bytes=None, quota_bytes=None) -> Flask:
     db = open_database(db_url, pool_size=threads + 4)
     app = Flask("commune_desk.district")
     app.jinja_loader = DictLoader(pages.TEMPLATES)
+    app.session_interface = _SessionInterface()
     with db.connection_context():
         app.secret_key = _secret_key()
     app.config.update(
         MAX_CONTENT_LENGTH=16 * 1024 * 1024, MAX_BATCH=max_batch,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
-        LOOKUP_LIMITER=RateLimiter(lookup_per_minute), LOGIN_LIMITER=RateLimiter(10),
-        ENROL_LIMITER=RateLimiter(20))
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8), WTF_CSRF_TIME_LIMIT=8 * 3600,
+        LOOKUP_PER_MINUTE=max(1, lookup_per_minute), RATELIMIT_HEADERS_ENABLED=False)
+    if trusted_proxies > 0:
+        # behind N reverse proxies the client is the N-th address from the right of X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies,
+                                x_host=trusted_proxies)
+    csrf.init_app(app)
+    csrf.exempt(api.bp)                 # desks authenticate with a bearer token, not a cookie
+    limiter.init_app(app)
     app.register_blueprint(api.bp)
     uploads.install(app, files_dir, max_file_bytes, quota_bytes)
-    if bench_sink:
-        # benchmark only (serve --bench-sink): the floor "a raw POST of the same bytes" is measured
-        # against the same process, the same waitress and the same loopback as a push
-        app.add_url_rule(api.BENCH_SINK_PATH, "bench_sink", api.bench_sink, methods=["POST"])
-        app.add_url_rule(api.BENCH_STORE_PATH, "bench_store", api.bench_store, methods=["POST"])
     app.register_blueprint(web.bp)
+    app.add_url_rule("/kieu.css", "style", lambda: Response(pages.STYLE, mimetype="text/css",
+                                                            headers={"Cache-Control": "max-age=3600"}))
 
     @app.before_request
     def _open():
@@ -63,17 +90,35 @@ def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, ma
         if pooled and not db.is_closed():
             db.close()
 
+    @app.after_request
+    def _headers(response):
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_refused(exc):
+        return web.csrf_refused()
+
+    @app.errorhandler(429)
+    def _too_many(exc):
+        if request.path.startswith("/api/"):
+            return api.error(429, "rate_limited", "Quá nhiều yêu cầu; hãy đợi một phút.")
+        return web.message("Quá nhiều yêu cầu", "Bạn thao tác quá nhiều lần trong thời gian ngắn. "
+                                                "Vui lòng thử lại sau một phút.", 429)
+
     @app.errorhandler(Exception)
     def _unexpected(exc):
-        from werkzeug.exceptions import HTTPException
         if isinstance(exc, HTTPException):
             if request.path.startswith("/api/"):
                 return api.error(exc.code or 500, "http", f"Lỗi HTTP {exc.code}.")
-            return web._message("Lỗi", f"Không tìm thấy trang hoặc yêu cầu không hợp lệ (mã {exc.code}).",
-                                exc.code or 500)
+            return web.message("Lỗi", f"Không tìm thấy trang hoặc yêu cầu không hợp lệ (mã {exc.code}).",
+                               exc.code or 500)
         log.exception("unexpected error on %s", request.path)
         if request.path.startswith("/api/"):
             return api.error(500, "server_error", "Máy chủ gặp lỗi; quầy sẽ gửi lại sau.")
-        return web._message("Lỗi", "Máy chủ gặp lỗi. Vui lòng thử lại sau.", 500)
+        return web.message("Lỗi", "Máy chủ gặp lỗi. Vui lòng thử lại sau.", 500)
 
     return app

@@ -41,7 +41,7 @@ def cmd_serve(args):
 
     def make_app():
         return create_app(args.db, lookup_per_minute=args.lookup_per_minute, threads=args.threads,
-                          bench_sink=args.bench_sink, files_dir=args.files_dir,
+                          trusted_proxies=args.trusted_proxies, files_dir=args.files_dir,
                           max_file_bytes=args.max_file_mb and int(args.max_file_mb * 1024 * 1024),
                           quota_bytes=args.quota_mb and int(args.quota_mb * 1024 * 1024))
 
@@ -200,8 +200,26 @@ def cmd_staff_add(args):
         if getpass.getpass("Nhập lại mật khẩu: ") != password:
             raise InvalidInput("Hai lần nhập mật khẩu không khớp.", "password")
     with _open(args):
-        staff = admin.add_staff(args.username, args.name or "", password)
-    return f"Đã tạo tài khoản cán bộ «{staff.username}».", {"username": staff.username, "name": staff.name}
+        staff = admin.add_staff(args.username, args.name or "", password, args.role)
+    return (f"Đã lưu tài khoản cán bộ «{staff.username}» ({admin.ROLE_LABELS[staff.role]}).",
+            {"username": staff.username, "name": staff.name, "role": staff.role})
+
+
+def cmd_staff_disable(args):
+    from commune_desk.district import admin
+    with _open(args):
+        staff = admin.disable_staff(args.username)
+    return f"Đã khoá tài khoản cán bộ «{staff.username}».", {"username": staff.username, "active": False}
+
+
+def cmd_staff_list(args):
+    from commune_desk.district.models import Staff
+    with _open(args):
+        items = [{"username": s.username, "name": s.name, "role": s.role, "active": s.active}
+                 for s in Staff.select().order_by(Staff.username)]
+    lines = [f"{s['username']:<20} {s['role']:<9} {'hoạt động' if s['active'] else 'đã khoá':<10} {s['name']}"
+             for s in items]
+    return "\n".join(lines) or "Chưa có tài khoản cán bộ nào.", items
 
 
 # ---- parser --------------------------------------------------------------------------------
@@ -223,16 +241,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8750, help="cổng (mặc định 8750)")
     p.add_argument("--threads", type=int, default=8, help="số luồng xử lý mỗi tiến trình (mặc định 8)")
     p.add_argument("--workers", type=int, default=1,
-                   help="số tiến trình dùng chung cổng (Linux; mặc định 1; nên bằng số nhân CPU của "
-                        "máy chủ tỉnh). Giới hạn tra cứu tính riêng cho từng tiến trình")
+                   help="số tiến trình (Linux: chạy bằng gunicorn khi lớn hơn 1; mặc định 1, chạy bằng "
+                        "waitress; nên bằng số nhân CPU của máy chủ tỉnh). Giới hạn số lần tra cứu mỗi "
+                        "phút tính riêng cho từng tiến trình; khoá đăng nhập tính chung trong cơ sở dữ liệu")
     p.add_argument("--lookup-per-minute", type=int, default=30,
                    help="số lần tra cứu tối đa mỗi phút cho một địa chỉ IP (mặc định 30)")
+    p.add_argument("--trusted-proxies", type=int, default=0,
+                   help="số reverse proxy tin cậy đứng trước máy chủ (mặc định 0); địa chỉ người dùng "
+                        "lấy từ X-Forwarded-For do các proxy này thêm vào")
     p.add_argument("--files-dir", help="thư mục lưu tệp đính kèm (mặc định: biến môi trường "
                                        "COMMUNE_DISTRICT_FILES hoặc ./district-files)")
     p.add_argument("--max-file-mb", type=float, help="dung lượng tối đa một tệp đính kèm, MB (mặc định 50)")
     p.add_argument("--quota-mb", type=float, help="hạn mức lưu tệp đính kèm của mỗi xã/phường, MB (mặc định 20480)")
-    # benchmark only: POST /bench/sink reads and discards a body (bench/bench_sync.py's floor)
-    p.add_argument("--bench-sink", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("commune", parents=[common], help="quản lý xã/phường")
@@ -295,13 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="ghi chú")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("staff", parents=[common], help="tài khoản cán bộ xem trang tổng hợp")
+    p = sub.add_parser("staff", parents=[common], help="tài khoản cán bộ (trang tổng hợp và quản trị)")
     csub = p.add_subparsers(dest="staff_command", metavar="VIỆC", parser_class=Parser, required=True)
     q = csub.add_parser("add", parents=[common], help="tạo hoặc đặt lại mật khẩu tài khoản")
     q.add_argument("--username", required=True)
     q.add_argument("--name", help="họ tên")
+    q.add_argument("--role", choices=["tong-hop", "quan-tri"], default="tong-hop",
+                   help="tong-hop: xem số liệu mọi xã/phường (mặc định); quan-tri: quản lý xã/phường, quầy, cán bộ")
     q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
     q.set_defaults(func=cmd_staff_add)
+    q = csub.add_parser("disable", parents=[common], help="khoá tài khoản (không đăng nhập được nữa)")
+    q.add_argument("--username", required=True)
+    q.set_defaults(func=cmd_staff_disable)
+    q = csub.add_parser("list", parents=[common], help="liệt kê tài khoản cán bộ")
+    q.set_defaults(func=cmd_staff_list)
     return parser
 
 

@@ -10,15 +10,17 @@ what one desk reads, ids become visible in order and the cursor never skips a ro
 from commune_desk.district.models import Change, Device, Publication
 
 PAGE = 500
+MAX_ID = 2 ** 63 - 1            # ids are 64-bit at most in either database
 
 
 def parse_cursor(text: str | None) -> tuple[int, int] | None:
     if not text:
         return 0, 0
     parts = text.split(":")
-    if len(parts) != 3 or parts[0] != "v1" or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 3 or parts[0] != "v1" or not all(x.isascii() and x.isdigit() for x in parts[1:]):
         return None
-    return int(parts[1]), int(parts[2])
+    ids = int(parts[1]), int(parts[2])
+    return ids if max(ids) <= MAX_ID else None
 
 
 def format_cursor(change_id: int, publication_id: int) -> str:

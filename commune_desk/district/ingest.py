@@ -284,7 +284,10 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     known = dict(_select_in('SELECT "uuid", "digest" FROM "change" WHERE "uuid" IN ({})',
                             [c["uuid"] for c in valid]))
     snaps = [c["data"]["dossier"] for c in valid if "dossier" in c["data"]]
-    d_uuids = list({s["uuid"] for s in snaps})
+    # a change without a snapshot may still name a dossier (a hand-made `transition`): it must be one
+    # of this commune's, like a snapshot's
+    named = {c["dossier_uuid"] for c in valid if "dossier" not in c["data"] and c.get("dossier_uuid")}
+    d_uuids = list({s["uuid"] for s in snaps} | named)
     d_codes = list({s["code"] for s in snaps if s.get("code")})
     cols = '"id", "uuid", "code", "commune_id", "snapshot_at"'
     by_uuid, by_code = {}, {}
@@ -318,6 +321,11 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
             continue
         snap = change["data"].get("dossier")
         at_iso = _iso(change["at"])
+        if snap is None and change.get("dossier_uuid"):
+            row = by_uuid.get(change["dossier_uuid"])
+            if row is not None and row.commune_id != commune.id:
+                acks[uid] = (p.REJECTED, "Hồ sơ này thuộc một cơ quan khác.")
+                continue
         if snap is not None:
             row = by_uuid.get(snap["uuid"])
             if row is not None and row.commune_id != commune.id:

@@ -110,6 +110,7 @@ class Staff(BaseModel):
     password_hash = TextField()
     active = BooleanField(default=True)
     created_at = InstantField()
+    role = CharField(default="tong-hop")        # tong-hop: reads every commune; quan-tri: administers
 
 
 class Upload(BaseModel):
@@ -136,4 +137,19 @@ class Attachment(BaseModel):
     created_at = InstantField()
 
 
-MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff, Upload, Attachment]
+class Attempt(BaseModel):
+    """Failed attempts counted in the database, so every worker process sees the same count:
+    sign-in per account and per address, enrolment codes per address, lookups per dossier code."""
+    id = AutoField()
+    scope = CharField()
+    key = CharField()
+    failures = IntegerField(default=0)
+    first_at = InstantField()                   # start of the current counting window
+    locked_until = InstantField(null=True)
+
+    class Meta:
+        indexes = ((("scope", "key"), True),)
+
+
+MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff, Upload, Attachment,
+          Attempt]

@@ -1,104 +1,48 @@
-"""Serving the WSGI app with waitress, in one process or in several that share one listening
-socket (POSIX only). One waitress process runs Python one request at a time (the GIL); a province
-server with many cores serves more desks at once with one process per core."""
+"""Serving the WSGI app: waitress in one process (the default, Windows, the embedded demo), or
+gunicorn with N worker processes on POSIX (`serve --workers N`, a province server). One Python
+process computes one request at a time (the GIL); a server with many cores serves more desks at
+once with one worker per core. Gunicorn's arbiter replaces a worker that dies and stops them all
+on SIGTERM/SIGINT."""
 
-import logging
-import os
-import signal
-import socket
 import sys
-import threading
-import time
 
-log = logging.getLogger("commune_desk.district.serving")
-
-WAITRESS_OPTIONS = dict(ident="commune-district", channel_timeout=120, clear_untrusted_proxy_headers=True)
+# client addresses come from werkzeug's ProxyFix in the app (district/app.py, --trusted-proxies),
+# so neither server rewrites or drops X-Forwarded-* itself
+WAITRESS_OPTIONS = dict(ident="commune-district", channel_timeout=120, clear_untrusted_proxy_headers=False)
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+    return sys.platform != "win32"
 
 
 def serve(make_app, host: str, port: int, threads: int, workers: int = 1) -> None:
-    """make_app() builds the WSGI app; with workers > 1 each worker builds its own after the fork
+    """make_app() builds the WSGI app; under gunicorn each worker builds its own after the fork
     (database connections are never shared between processes)."""
-    import waitress
-    options = dict(WAITRESS_OPTIONS, threads=threads, connection_limit=max(100, threads * 16))
-    if workers <= 1 or not can_fork():
-        waitress.serve(make_app(), host=host, port=port, **options)
+    if workers > 1 and can_fork():
+        _gunicorn(make_app, host, port, threads, workers)
         return
-    listener = socket.create_server((host, port), backlog=1024)
-    listener.setblocking(False)
-    _Supervisor(listener, lambda: waitress.serve(make_app(), sockets=[listener], **options), workers).run()
+    import waitress
+    waitress.serve(make_app(), host=host, port=port, threads=threads,
+                   connection_limit=max(100, threads * 16), **WAITRESS_OPTIONS)
 
 
-class _Supervisor:
-    """Forks the workers, starts a new one when one dies, and on SIGTERM/SIGINT stops them all."""
+def _gunicorn(make_app, host: str, port: int, threads: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
 
-    def __init__(self, listener: socket.socket, work, workers: int):
-        self.listener, self.work, self.workers = listener, work, workers
-        self.children: set[int] = set()
-        self.stopping = False
+    class Application(BaseApplication):
+        def load_config(self):
+            settings = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers, "worker_class": "gthread", "threads": threads,
+                "worker_connections": max(100, threads * 16), "backlog": 1024,
+                "timeout": 120, "graceful_timeout": 30, "keepalive": 5,
+                "forwarded_allow_ips": "", "proc_name": "commune-district",
+                "accesslog": None, "errorlog": "-", "loglevel": "info",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
 
-    def run(self) -> None:
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        for _ in range(self.workers):
-            self._spawn()
-        while self.children:
-            try:
-                pid, status = os.wait()
-            except ChildProcessError:
-                break
-            except InterruptedError:
-                continue
-            self.children.discard(pid)
-            if not self.stopping:
-                log.error("worker %s ended (status %s); starting another", pid, status)
-                time.sleep(0.5)           # a worker that dies at start must not spin the CPU
-                self._spawn()
-        self.listener.close()
+        def load(self):
+            return make_app()
 
-    def _stop(self, signum, frame) -> None:
-        self.stopping = True
-        for pid in list(self.children):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-    def _spawn(self) -> None:
-        pid = os.fork()
-        if pid:
-            self.children.add(pid)
-            return
-        code = 1
-        try:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _die_with(os.getppid())
-            self.work()
-            code = 0
-        except BaseException:            # noqa: BLE001 - logged; the supervisor starts another
-            log.exception("worker failed")
-        finally:
-            logging.shutdown()
-            os._exit(code)
-
-
-def _die_with(parent: int) -> None:
-    """A worker must not outlive its supervisor (killed with SIGKILL, it cannot tell us): it would
-    keep answering on the shared socket with nobody to stop it."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(1, signal.SIGTERM) == 0 and os.getppid() == parent:   # PR_SET_PDEATHSIG
-            return
-    except (OSError, AttributeError):
-        pass
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(1)
-        os.kill(os.getpid(), signal.SIGTERM)
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    Application().run()

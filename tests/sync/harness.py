@@ -148,8 +148,10 @@ class Server:
     """`commune-district serve` as a real process on a free loopback port."""
 
     def __init__(self, db_url: str, workdir: Path, lookup_per_minute: int = 30, threads: int = 8,
-                 extra_args=()):
+                 extra_args=(), command=None):
         self.db_url = db_url
+        # what runs the district's command line (bench/bench_sync.py's floor server runs its own)
+        self.command = command or [sys.executable, "-m", "commune_desk.district.cli"]
         self.extra_args = [str(a) for a in extra_args]
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -163,7 +165,7 @@ class Server:
     def start(self, timeout: float = 20.0) -> "Server":
         log = open(self.workdir / "server.log", "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "commune_desk.district.cli", "--db", self.db_url, "serve", "--host", "127.0.0.1",
+            [*self.command, "--db", self.db_url, "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--threads", str(self.threads),
              "--lookup-per-minute", str(self.lookup_per_minute), *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)

@@ -4,6 +4,7 @@ import json
 import os
 import stat
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -120,21 +121,24 @@ def test_pull_brings_catalog_fees_holidays_and_upstream_status(server, desk1, tm
     assert_converged(server, [desk1])
 
 
-def test_the_benchmark_sink_exists_only_when_asked_for(tmp_path, sqlite_server):
+def test_the_benchmark_floor_routes_exist_only_in_the_benchmarks_own_server(tmp_path, sqlite_server):
+    import gzip
+    import sys
+
     import requests
 
-    from commune_desk.district.api import BENCH_SINK_PATH, BENCH_STORE_PATH
-    from harness import Server
-    for path in (BENCH_SINK_PATH, BENCH_STORE_PATH):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.bench_sync import SINK_PATH, STORE_PATH, floor_server
+    for path in (SINK_PATH, STORE_PATH):
         assert requests.post(sqlite_server.url + path, data=b"x" * 1000, timeout=10).status_code == 404
-    bench = Server(sqlite_server.db_url, tmp_path / "bench-server", extra_args=["--bench-sink"]).start()
+    bench = floor_server(sqlite_server.db_url, tmp_path / "bench-server")
     try:
-        r = requests.post(bench.url + BENCH_SINK_PATH, data=b"x" * 1000, timeout=10)
+        r = requests.post(bench.url + SINK_PATH, data=b"x" * 1000, timeout=10)
         assert r.status_code == 200 and r.json() == {"received": 1000}
-        import gzip
-        r = requests.post(bench.url + BENCH_STORE_PATH, data=gzip.compress('{"changes": ["Đạt"]}'.encode()), timeout=10)
+        r = requests.post(bench.url + STORE_PATH, data=gzip.compress('{"changes": ["Đạt"]}'.encode()), timeout=10)
         assert r.status_code == 200 and r.json() == {"stored": len("{\"changes\":[\"Đạt\"]}")}
         assert bench.query("SELECT body FROM bench_floor") == [('{"changes":["Đạt"]}',)]
+        assert requests.get(bench.url + "/api/v1/health", timeout=10).json()["status"] == "ok"
     finally:
         bench.stop()
 
