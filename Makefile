@@ -52,3 +52,4 @@ docs: venv
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_processing.py
 	$(PY) docs/make_screenshots_district.py
+	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_setup.py

@@ -38,7 +38,7 @@ def cmd_setup(args):
     admin = accounts_cli.first_admin_request(args, desk)
     with desk.db.atomic():
         cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
-                         place=args.place, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
+                         place=args.place, address=args.address, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
                          lookup_url=args.lookup_url, upstream_url=args.upstream, sessions=sessions,
                          cutoff=args.cutoff, paper=args.paper, printer=args.printer)
         if admin:
@@ -331,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency-code", required=True, help="mã định danh điện tử của cơ quan, ví dụ 000.30.36.H26")
     p.add_argument("--desk", type=int, default=1, help="số hiệu quầy 1–9 (mỗi quầy một số, mặc định 1)")
     p.add_argument("--place", help="địa danh ghi trên dòng ngày tháng (mặc định lấy từ tên cơ quan)")
+    p.add_argument("--address", help="địa chỉ trụ sở, in sau nơi nhận kết quả trên giấy hẹn")
     p.add_argument("--unit", help="tên bộ phận trên tiêu đề phiếu")
     p.add_argument("--clerk", help="họ tên cán bộ tiếp nhận tại quầy")
     p.add_argument("--head-name", help="họ tên người đứng đầu ký văn bản xin lỗi, thông báo")

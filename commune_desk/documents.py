@@ -25,7 +25,8 @@ GUIDANCE = "Khi nộp lại hồ sơ, ông/bà vui lòng mang theo phiếu này.
 def office_info(cfg):
     from commune_desk.forms import OfficeInfo
     return OfficeInfo(name=cfg.office_name, unit=cfg.unit, place=cfg.place, agency_code=cfg.agency_code,
-                      lookup_url=cfg.lookup_url, head_name=cfg.head_name, head_title=cfg.head_title)
+                      lookup_url=cfg.lookup_url, head_name=cfg.head_name, head_title=cfg.head_title,
+                      address=cfg.address)
 
 
 def form_data(desk, dossier, form: str, now: datetime | None = None):

@@ -14,6 +14,7 @@ class OfficeInfo:
     lookup_url: str = ""  # template with "{code}"; QR content; no QR if empty
     head_name: str = ""  # head who signs forms 04/05
     head_title: str = "CHỦ TỊCH"
+    address: str = ""    # where the counter is: printed after the place results are collected
 
 
 @dataclass(frozen=True)

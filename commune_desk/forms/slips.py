@@ -116,7 +116,8 @@ def form01(sheet: Sheet, data: FormData) -> list[Flowable]:
 
 def return_place(data: FormData) -> str:
     if data.return_by == "counter":
-        return unit_of(data.office)
+        office = data.office
+        return f"{unit_of(office)}, {office.address}" if office.address else unit_of(office)
     if data.return_by == "post":
         address = data.post_address or data.applicant.address or BLANK
         return f"Qua dịch vụ bưu chính công ích, địa chỉ nhận: {address}"

@@ -327,8 +327,8 @@ class DeskApp(tk.Tk):
         self.error(exc)
 
     def _first_run(self) -> None:
-        from commune_desk.gui.setup_dialog import SetupDialog
-        SetupDialog(self)
+        from commune_desk.gui.setup_wizard import SetupWizard
+        SetupWizard(self)
 
 
 def sync_text(desk) -> str:

@@ -35,6 +35,7 @@ class OfficeConfig:
     agency_code: str
     desk: int = 1
     place: str = ""
+    address: str = ""                  # the office's address, printed where results are collected
     unit: str = "Bộ phận tiếp nhận và trả kết quả"
     clerk_name: str = ""
     head_name: str = ""

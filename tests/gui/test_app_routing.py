@@ -1,7 +1,7 @@
 """Screens talk to each other only through virtual events the window routes."""
 
 from commune_desk.gui.app import DeskApp
-from commune_desk.gui.setup_dialog import SetupDialog
+from commune_desk.gui.setup_wizard import SetupWizard
 from commune_desk.store.desk import Desk
 from tests.gui.helpers import accept, pump
 
@@ -20,13 +20,18 @@ def test_first_run_setup_then_the_window_shows_the_office(tmp_path, clock, messa
     app = DeskApp(desk)
     try:
         pump(app, 0.3)
-        [dialog] = [w for w in app.winfo_children() if isinstance(w, SetupDialog)]
-        dialog.fields["office_name"].set("UBND xã Phúc Lợi")
-        dialog.fields["agency_code"].set("000.30.36.H26")
-        dialog.fields["clerk_name"].set("Trần Thị Lan")
-        dialog.save()
+        [wizard] = [w for w in app.winfo_children() if isinstance(w, SetupWizard)]
+        wizard.step.fields["office_name"].set("UBND xã Phúc Lợi")
+        wizard.step.fields["agency_code"].set("000.30.36.H26")
+        wizard.next()
+        for key, value in (("full_name", "Trần Thị Lan"), ("name", "lan.tt"), ("password", "mat-khau-dai"),
+                           ("repeat", "mat-khau-dai")):
+            wizard.step.fields[key].set(value)
+        wizard.next()
+        wizard.next()
+        wizard.skip()
         pump(app, 0.3)
-        assert "UBND xã Phúc Lợi · Quầy 1 · Cán bộ: Trần Thị Lan" in app.status_office.cget("text")
+        assert "UBND xã Phúc Lợi · Quầy 1" in app.status_office.cget("text")
     finally:
         app.destroy()
         desk.close()
