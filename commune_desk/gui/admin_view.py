@@ -7,7 +7,8 @@ from commune_desk.gui.storage import BackupTab
 from commune_desk.gui.widgets import Field
 from commune_desk.rules.dates import read_day
 
-SETTINGS = [("office_name", "Tên cơ quan", 40), ("clerk_name", "Cán bộ tiếp nhận", 30),
+SETTINGS = [("office_name", "Tên cơ quan", 40), ("unit", "Tên bộ phận (dòng 2 tiêu đề)", 40),
+            ("address", "Địa chỉ trụ sở (in nơi nhận kết quả)", 50), ("clerk_name", "Cán bộ tiếp nhận", 30),
             ("place", "Địa danh trên phiếu", 24), ("head_name", "Người ký văn bản (thủ trưởng)", 30),
             ("lookup_url", "Địa chỉ tra cứu trong mã QR ({code})", 50), ("upstream_url", "Máy chủ cấp trên", 50),
             ("printer", "Máy in (để trống: máy in mặc định)", 40)]
