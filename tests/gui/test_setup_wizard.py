@@ -34,6 +34,16 @@ OFFICE = dict(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.h26", d
 ADMIN = dict(full_name="Trần Thị Lan", name="lan.tt", password="mat-khau-dai", repeat="mat-khau-dai")
 
 
+def to_upstream_step(wizard):
+    """Office and administrator filled in, the printer left as it is."""
+    fill(wizard.step, **OFFICE)
+    wizard.next()
+    fill(wizard.step, **ADMIN)
+    wizard.next()
+    wizard.next()
+    assert isinstance(wizard.step, UpstreamStep)
+
+
 def test_the_wizard_goes_through_office_admin_printer_and_a_skipped_upstream(first_start):
     app, wizard = first_start
     assert [type(s) for s in wizard.steps] == [OfficeStep, AdminStep, PrinterStep, UpstreamStep]
@@ -78,11 +88,7 @@ def test_a_wrong_value_keeps_its_page_with_one_vietnamese_line_and_writes_nothin
 
 def test_upstream_needs_both_address_and_code_and_a_dead_server_keeps_the_set_up(first_start):
     app, wizard = first_start
-    fill(wizard.step, **OFFICE)
-    wizard.next()
-    fill(wizard.step, **ADMIN)
-    wizard.next()
-    wizard.next()
+    to_upstream_step(wizard)
     fill(wizard.step, server="https://motcua.example.gov.vn")
     wizard.next()
     assert error_of(wizard.step, "code") == "Cần cả địa chỉ máy chủ và mã đăng ký, hoặc bấm «Bỏ qua»."
@@ -101,11 +107,7 @@ def test_the_address_is_printed_where_results_are_collected(first_start, tmp_pat
     from commune_desk.rules.intake import IntakeForm
     from tests.gui.helpers import pdf_text
     app, wizard = first_start
-    fill(wizard.step, **OFFICE)
-    wizard.next()
-    fill(wizard.step, **ADMIN)
-    wizard.next()
-    wizard.next()
+    to_upstream_step(wizard)
     wizard.skip()
     d = app.desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Nguyễn Văn Đạt"))
     pdf = tmp_path / "01.pdf"
