@@ -11,7 +11,8 @@ SETTINGS = [("office_name", "Tên cơ quan", 40), ("unit", "Tên bộ phận (d�
             ("address", "Địa chỉ trụ sở (in nơi nhận kết quả)", 50), ("clerk_name", "Cán bộ tiếp nhận", 30),
             ("place", "Địa danh trên phiếu", 24), ("head_name", "Người ký văn bản (thủ trưởng)", 30),
             ("lookup_url", "Địa chỉ tra cứu trong mã QR ({code})", 50), ("upstream_url", "Máy chủ cấp trên", 50),
-            ("printer", "Máy in (để trống: máy in mặc định)", 40)]
+            ("printer", "Máy in (để trống: máy in mặc định)", 40),
+            ("idle_lock_minutes", "Tự khóa màn hình sau (phút)", 6)]
 
 
 class AdminView(ttk.Frame):

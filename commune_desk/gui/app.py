@@ -26,6 +26,7 @@ SCREENS = [
     ("report", "Báo cáo", "F5", "commune_desk.gui.report_view:ReportView"),
     ("sync", "Đồng bộ", "F6", "commune_desk.gui.sync_view:SyncView"),
     ("admin", "Quản trị", "F7", "commune_desk.gui.admin_view:AdminView"),
+    ("accounts", "Tài khoản", "F8", "commune_desk.gui.accounts_view:AccountsView"),
 ]
 
 
@@ -41,7 +42,8 @@ def _load(path: str):
 
 
 class DeskApp(tk.Tk):
-    def __init__(self, desk, start_screen: str = "intake", screen: str | None = None):
+    def __init__(self, desk, start_screen: str = "intake", screen: str | None = None,
+                 ask_first_admin: bool = False):
         family = prepare_fonts()
         super().__init__(screenName=screen, className="CommuneDesk")
         self.desk = desk
@@ -61,6 +63,9 @@ class DeskApp(tk.Tk):
         self.preview_pdf = None
         self._build()
         self._route_events()
+        from commune_desk.gui.signin import Gate, style
+        style(ttk.Style(self), self.fonts)
+        self.gate = Gate(self, ask_first_admin=ask_first_admin)   # sign-in first when the desk has accounts
         if self.desk.config() is None:
             self.after(50, self._first_run)
         self.show(start_screen)
@@ -120,6 +125,7 @@ class DeskApp(tk.Tk):
         side = ttk.Frame(self, style="Sidebar.TFrame", width=190)
         side.grid(row=0, column=0, sticky="ns")
         side.grid_propagate(False)
+        self.sidebar = side
         ttk.Label(side, text="Một cửa", style="Sidebar.TLabel", padding=(14, 16)).pack(fill="x")
         self._screen_paths = {}
         for key, title, shortcut, path in SCREENS:
@@ -159,6 +165,9 @@ class DeskApp(tk.Tk):
 
     def show(self, key: str) -> None:
         if key not in self._screen_paths:
+            return
+        if not self.gate.may_show(key):
+            self.set_work(self.gate.refused(key))
             return
         if self.screens.get(key) is None:
             holder = ScrollFrame(self.body)         # scrolls when the screen is taller than the window
@@ -200,7 +209,8 @@ class DeskApp(tk.Tk):
         off the UI thread, paint them when they arrive."""
         cfg = self.desk.config()
         if cfg:
-            clerk = f" · Cán bộ: {cfg.clerk_name}" if cfg.clerk_name else ""
+            name = self.desk.clerk_name()
+            clerk = f" · Cán bộ: {name}" if name else ""
             self.status_office.configure(text=f"{cfg.office_name} · Quầy {cfg.desk}{clerk}")
         desk = self.desk
 
@@ -376,5 +386,5 @@ def run_app(data_dir=None) -> None:
         root.withdraw()
         messagebox.showerror("Commune Desk", exc.message)
         sys.exit(2)
-    app = DeskApp(desk)
+    app = DeskApp(desk, ask_first_admin=True)
     app.mainloop()

@@ -47,6 +47,7 @@ class OfficeConfig:
     printer_papers: dict = field(default_factory=dict, compare=False)   # printer name -> a5 | a4 | 80mm
     sessions: tuple[str, ...] = tuple(f"{a:%H:%M}-{b:%H:%M}" for a, b in DEFAULT_SESSIONS)
     cutoff: str = f"{DEFAULT_CUTOFF:%H:%M}"
+    idle_lock_minutes: int = 10        # the window locks after this long without a key or a click
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -225,6 +226,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
             values[key] = nfc(value).strip() if isinstance(value, str) else value
         if not values.get("place"):
             values["place"] = _place_from(office)
+        values["idle_lock_minutes"] = _idle_minutes(values.get("idle_lock_minutes", 10))
         values.pop("extra", None)
         cfg = OfficeConfig(**values)
         # validate the schedule before anything is written
@@ -369,6 +371,16 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
     def clear_draft(self, name: str = "intake") -> None:
         with self.db.atomic():
             Draft.delete().where(Draft.name == name).execute()
+
+
+def _idle_minutes(value) -> int:
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        minutes = 0
+    if not 1 <= minutes <= 240:
+        raise InvalidInput("Thời gian tự khóa màn hình phải từ 1 đến 240 phút.", "idle_lock_minutes")
+    return minutes
 
 
 def _place_from(office_name: str) -> str:
