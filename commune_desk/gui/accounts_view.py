@@ -66,18 +66,18 @@ class AccountsView(ttk.Frame):
             "password": Field(form, "Mật khẩu (ít nhất 8 ký tự)", 20, required=True),
             "confirm": Field(form, "Nhập lại mật khẩu", 20, required=True),
         }
-        for f in self.fields.values():
-            f.pack(side="left", padx=(0, 8), anchor="n")
+        for i, f in enumerate(self.fields.values()):
+            f.grid(row=i // 3, column=i % 3, sticky="ew", padx=(0, 8))
         for key in ("password", "confirm"):
             self.fields[key].input.configure(show="•")
         self.fields["role"].set(ROLE_CHOICES[0])
-        ttk.Button(form, text="Thêm", style="Accent.TButton", command=self.add).pack(side="left", anchor="s",
-                                                                                    pady=(0, 16))
+        ttk.Button(form, text="Thêm tài khoản", style="Accent.TButton", command=self.add).grid(
+            row=1, column=2, sticky="sw", pady=(0, 16))
         self.message = ttk.Label(tab, text="", style="Ok.TLabel")
         self.message.pack(anchor="w", pady=4)
         ttk.Label(tab, text="Tiếp nhận: tiếp nhận, trả kết quả, tra cứu · Chuyên môn: xử lý hồ sơ · "
                             "Lãnh đạo: duyệt gia hạn, ký, báo cáo · Quản trị: thiết lập, danh mục, lịch, tài khoản.",
-                  style="Muted.TLabel").pack(anchor="w")
+                  style="Muted.TLabel", wraplength=760, justify="left").pack(anchor="w")
         return tab
 
     def selected(self) -> str | None:

@@ -194,7 +194,8 @@ class DeskApp(tk.Tk):
 
     def _open_dossier(self, code: str) -> None:
         self.show("process")
-        self.screens["process"].open(code)
+        if self.current == "process":             # the role may not open it: show() said so
+            self.screens["process"].open(code)
 
     def _office_changed(self) -> None:
         self.refresh_status()
