@@ -39,6 +39,9 @@ def _gunicorn(make_app, host: str, port: int, threads: int, workers: int) -> Non
                 "forwarded_allow_ips": "", "proc_name": "commune-district",
                 "accesslog": None, "errorlog": "-", "loglevel": "info",
             }
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn ≥ 25 opens a control socket at one path per user; two servers would share it
+                settings["control_socket_disable"] = True
             for key, value in settings.items():
                 self.cfg.set(key, value)
 

@@ -72,3 +72,23 @@ def test_a_login_form_posted_over_tls_works_with_its_token(proxied):
     r = requests.post(proxied.url + "/dang-nhap", data=form, allow_redirects=False, timeout=10,
                       headers={**tls, "Cookie": cookie, "Referer": "https://evil.example/"})
     assert r.status_code == 400
+
+
+def test_wrong_enrolment_codes_lock_that_address_only(proxied, desk1):
+    """Ten wrong codes from one client lock enrolment from it for an hour (counted in the
+    database); the right code from that client waits, from another client it enrols."""
+    from commune_desk.sync import protocol as p
+
+    def enrol(address, code):
+        body = p.dumps({"protocol": p.PROTOCOL, "code": code, "agency_code": proxied.agency, "desk": 1,
+                        "label": "Quầy 1"})
+        return requests.post(proxied.url + "/api/v1/enroll", data=body, timeout=10,
+                             headers={"Content-Type": p.JSON_TYPE, "X-Forwarded-For": address})
+    code = proxied.add_commune()
+    answers = [enrol("203.0.113.50", f"SAIMA-{n:05d}-AAAAA-BBBBB") for n in range(10)]
+    assert [r.status_code for r in answers] == [403] * 10
+    r = enrol("203.0.113.50", code)
+    assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
+    assert proxied.query("SELECT count(*) FROM device") == [(0,)]
+    r = enrol("203.0.113.51", code)
+    assert r.status_code == 200 and r.json()["commune"]["agency_code"] == proxied.agency

@@ -167,7 +167,9 @@ def test_roles_summary_staff_reads_administration_is_for_administrators(server, 
     WebDriverWait(browser, 10).until(lambda b: "/quan-tri" in b.current_url)
     browser.find_element(By.ID, "xa-ma").send_keys(server.agency)
     browser.find_element(By.ID, "xa-ten").send_keys("UBND xã Phúc Lợi")
-    browser.find_element(By.ID, "xa-them").click()
+    button = browser.find_element(By.ID, "xa-them")
+    button.click()
+    WebDriverWait(browser, 10).until(staleness_of(button))
     notice = browser.find_element(By.ID, "thong-bao").text
     assert f"Đã thêm UBND xã Phúc Lợi ({server.agency})" in notice
     code = notice.rsplit(" ", 1)[-1]
@@ -179,6 +181,15 @@ def test_roles_summary_staff_reads_administration_is_for_administrators(server, 
     assert listed[server.agency]["active"]
     staff = {p["username"]: p["role"] for p in json.loads(server.admin("staff", "list", "--json"))}
     assert staff["xem"] == "tong-hop" and staff["quantri"] == "quan-tri"
+    # the administrator locks the summary account: its open session stops at the next page
+    assert s.get(server.url + "/quan-ly", timeout=10, allow_redirects=False).status_code == 200
+    row = browser.find_element(By.CSS_SELECTOR, "tr[data-username='xem']")
+    button = row.find_element(By.TAG_NAME, "button")
+    button.click()
+    WebDriverWait(browser, 10).until(staleness_of(button))
+    assert browser.find_element(By.ID, "thong-bao").text == "Đã khoá tài khoản «xem»."
+    assert s.get(server.url + "/quan-ly", timeout=10, allow_redirects=False).status_code == 302
+    assert sign_in(server, "xem")[1].status_code == 401
 
 
 def test_bounds_a_huge_cursor_and_a_period_of_ten_thousand_years_answer_400(server, desk1):
