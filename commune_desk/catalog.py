@@ -5,6 +5,7 @@ from pathlib import Path
 
 from commune_desk.errors import InvalidInput
 from commune_desk.paths import resources_dir
+from commune_desk.rules.bounds import MAX_MONEY, MONEY_TEXT
 from commune_desk.rules.text import clean, fold, nfc
 
 CATALOG_FILE = "catalog/procedures.json"
@@ -47,8 +48,8 @@ def parse_procedure(raw: dict) -> dict:
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
         raise InvalidInput(f"Thủ tục {pid}: thời hạn giải quyết phải là số ngày làm việc từ 0 đến 365.", "days")
     fee = raw.get("fee", 0)
-    if not isinstance(fee, int) or isinstance(fee, bool) or fee < 0:
-        raise InvalidInput(f"Thủ tục {pid}: lệ phí phải là số tiền (đồng) không âm.", "fee")
+    if not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_MONEY:
+        raise InvalidInput(f"Thủ tục {pid}: lệ phí phải là số đồng không âm, tối đa {MONEY_TEXT}.", "fee")
     documents = []
     for doc in raw.get("documents", []):
         counts = {k: doc.get(k, 0) for k in ("originals", "certified_copies", "photocopies")}

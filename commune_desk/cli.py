@@ -12,6 +12,7 @@ from commune_desk import accounts_cli, paths
 from commune_desk.commands import Parser, env_clock, execute
 from commune_desk.errors import InvalidInput
 from commune_desk.logs import setup_logging
+from commune_desk.rules.bounds import check_day, check_rows
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import IntakeForm, RETURN_BY
 from commune_desk.rules.dates import parse_day
@@ -78,8 +79,8 @@ def cmd_due(args):
         proc = desk.procedure(args.procedure)
         days, calendar = proc.days, desk.calendar()
     else:
-        if args.days < 0:
-            raise InvalidInput("Số ngày làm việc phải từ 0 trở lên.", "days")
+        if not 0 <= args.days <= 365:
+            raise InvalidInput("Số ngày làm việc phải từ 0 đến 365.", "days")
         days = args.days
         calendar = _desk(args).calendar() if (paths.data_dir(args.data_dir) / paths.DB_NAME).exists() \
             else OfficeCalendar()
@@ -160,6 +161,7 @@ def cmd_handover(args):
 
 
 def cmd_find(args):
+    check_rows(args.limit)
     desk = _desk(args)
     rows = desk.find(args.query, limit=args.limit)
     lines = [f"{d.code}  {d.applicant_name}  {Status(d.status).label}" for d in rows]
@@ -282,7 +284,7 @@ def cmd_calendar_day(args):
 
 
 def _day(text, field):
-    return parse_day(text, field, f"Ngày «{text}» phải có dạng YYYY-MM-DD.")
+    return check_day(parse_day(text, field, f"Ngày «{text}» phải có dạng YYYY-MM-DD."), field)
 
 
 def _attachments(items):
@@ -507,6 +509,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for key, value in vars(args).items():
+        if isinstance(value, str) and not value.isprintable() and _undecodable(value):
+            print(f"Lỗi: tham số {key} chứa byte không phải UTF-8; hãy gõ lại bằng bộ gõ tiếng Việt Unicode.",
+                  file=sys.stderr)
+            return 2
     args.data_dir = getattr(args, "data_dir", None)
     args.json = getattr(args, "json", False)
     func = getattr(args, "func", cmd_run)
@@ -519,6 +526,14 @@ def main(argv=None) -> int:
         from commune_desk import selftest
         return selftest.main(args.data_dir)
     return execute(accounts_cli.guard(func), args, log_dir, explain=_store_failure)
+
+
+def _undecodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
 
 
 def _store_failure(exc, args):

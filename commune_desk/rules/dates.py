@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 
 from commune_desk.errors import InvalidInput
+from commune_desk.rules.bounds import EARLIEST_BIRTH, check_day
 from commune_desk.rules.office_calendar import TZ, OfficeCalendar
 from commune_desk.rules.text import nfc
 
@@ -30,7 +31,7 @@ def parse_day(text, field: str = "day", message: str | None = None) -> date:
     if day is None:
         raise InvalidInput(message or f"Ngày «{nfc(str(text or '')).strip()}» phải có dạng ngày/tháng/năm, "
                                       "ví dụ 02/01/2027.", field)
-    return day
+    return check_day(day, field, earliest=EARLIEST_BIRTH)
 
 
 def parse_office_instant(text: str, calendar: OfficeCalendar, field: str = "until") -> datetime:
@@ -40,8 +41,13 @@ def parse_office_instant(text: str, calendar: OfficeCalendar, field: str = "unti
         raise InvalidInput("Ngày hẹn mới phải có dạng ngày/tháng/năm, có thể kèm giờ: 03/12/2026 16:30.", field)
     day, month, year, hour, minute = m.groups()
     try:
+        typed = date(int(year), int(month), int(day))
+    except ValueError:
+        raise InvalidInput(f"Ngày giờ «{text}» không tồn tại.", field) from None
+    check_day(typed, field)
+    try:
         if hour is None:
-            return calendar.last_end(date(int(year), int(month), int(day)))
+            return calendar.last_end(typed)
         return datetime(int(year), int(month), int(day), int(hour), int(minute or 0), tzinfo=TZ)
     except ValueError:
         raise InvalidInput(f"Ngày giờ «{text}» không tồn tại.", field) from None

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from commune_desk.rules.bounds import MAX_EXTENSION_WORKING_DAYS
 from commune_desk.errors import InvalidInput, NotAllowed
 from commune_desk.rules.office_calendar import OfficeCalendar, local
 
@@ -34,14 +35,20 @@ def restart_after_supplement(calendar: OfficeCalendar, completed_at: datetime, d
 
 
 def check_extension(*, now: datetime, due_at: datetime, new_due_at: datetime,
-                    already_extended: bool) -> None:
-    """Form 04 may be issued once, before the due instant, for a later date."""
+                    already_extended: bool, calendar: OfficeCalendar | None = None) -> None:
+    """Form 04 may be issued once, before the due instant, for a later date — at most
+    bounds.MAX_EXTENSION_WORKING_DAYS working days after the current due time."""
     if already_extended:
         raise NotAllowed("Hồ sơ này đã được gia hạn một lần; pháp luật chỉ cho phép hẹn lại một lần.")
     if now >= due_at:
         raise NotAllowed("Đã quá thời hạn trả kết quả: văn bản xin lỗi và gia hạn phải được ban hành trước hạn.")
     if new_due_at <= due_at:
         raise InvalidInput("Ngày hẹn mới phải sau thời hạn hiện tại.", "until")
+    if calendar is not None:
+        latest = calendar.add_working_time(due_at, calendar.day_length * MAX_EXTENSION_WORKING_DAYS)
+        if new_due_at > latest:
+            raise InvalidInput(f"Ngày hẹn mới chỉ được muộn hơn thời hạn hiện tại tối đa {MAX_EXTENSION_WORKING_DAYS} "
+                               f"ngày làm việc (đến {latest:%H:%M %d/%m/%Y}).", "until")
 
 
 def due_soon(calendar: OfficeCalendar, now: datetime, due_at: datetime) -> bool:

@@ -6,7 +6,8 @@ from datetime import date
 from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.rules.dates import parse_day
 from commune_desk.rules.identity import parse_email, parse_id_number, parse_phone
-from commune_desk.rules.text import clean, nfc
+from commune_desk.rules.bounds import check_birth_date
+from commune_desk.rules.text import clean, nfc, person_name
 
 OUTCOMES = ("accepted", "supplement", "refused")
 CHANNELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
@@ -75,17 +76,19 @@ def validate(form: IntakeForm, today: date) -> dict:
 
     take("procedure_id", lambda: clean(form.procedure_id, label="Thủ tục hành chính", max_len=40,
                                        required=True, field="procedure_id"))
-    take("applicant_name", lambda: clean(form.name, label="Họ tên người nộp", max_len=LIMITS["name"],
-                                         required=True, field="name"))
+    take("applicant_name", lambda: person_name(form.name, label="Họ tên người nộp", max_len=LIMITS["name"],
+                                               required=True, field="name"))
     take("birth_date", lambda: parse_birth_date(form.birth_date))
     if out.get("birth_date") and out["birth_date"] > today:
         errors["birth_date"] = "Ngày sinh không thể sau ngày hôm nay."
+    elif out.get("birth_date"):
+        take("birth_date", lambda: check_birth_date(out["birth_date"], today))
     take("id_number", lambda: _id_text(form.id_number, out.get("birth_date"), today, "id_number"))
     take("phone", lambda: parse_phone(form.phone))
     take("email", lambda: parse_email(form.email))
     take("address", lambda: clean(form.address, label="Địa chỉ", max_len=LIMITS["address"], field="address"))
-    take("owner_name", lambda: clean(form.owner_name, label="Họ tên chủ hồ sơ", max_len=LIMITS["name"],
-                                     field="owner_name"))
+    take("owner_name", lambda: person_name(form.owner_name, label="Họ tên chủ hồ sơ", max_len=LIMITS["name"],
+                                           field="owner_name"))
     take("owner_id_number", lambda: _id_text(form.owner_id_number, None, today, "owner_id_number"))
     take("owner_address", lambda: clean(form.owner_address, label="Địa chỉ chủ hồ sơ",
                                         max_len=LIMITS["address"], field="owner_address"))

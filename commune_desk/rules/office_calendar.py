@@ -142,6 +142,8 @@ def parse_instant(raw: str, field_name: str = "received_at") -> datetime:
             field_name) from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=TZ)
+    if not 2000 <= t.year <= 2100:       # rules.bounds: dossier instants lie in 2000–2100
+        raise InvalidInput(f"Thời điểm «{raw}» nằm ngoài khoảng cho phép (năm 2000 – 2100).", field_name)
     return t.astimezone(TZ)
 
 

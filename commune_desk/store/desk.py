@@ -11,6 +11,7 @@ from peewee import fn
 from commune_desk import paths
 from commune_desk.catalog import parse_procedure, read_catalog
 from commune_desk.errors import InvalidInput, NotFound, StoreError
+from commune_desk.rules.bounds import check_day
 from commune_desk.rules import codes
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import IntakeForm, received_documents, validate
@@ -230,8 +231,11 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         values.pop("extra", None)
         cfg = OfficeConfig(**values)
         # validate the schedule before anything is written
-        OfficeCalendar(sessions=tuple(parse_session(s) for s in cfg.sessions),
-                       cutoff=time.fromisoformat(cfg.cutoff))
+        try:
+            cutoff = time.fromisoformat(cfg.cutoff)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"Giờ chốt «{cfg.cutoff}» phải có dạng giờ:phút, ví dụ 15:00.", "cutoff") from None
+        OfficeCalendar(sessions=tuple(parse_session(s) for s in cfg.sessions), cutoff=cutoff)
         with self.db.atomic():
             if current and current.agency_code != agency and Dossier.select().where(
                     Dossier.code.is_null(False)).exists():
@@ -298,6 +302,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         return self.procedure(proc.id)
 
     def set_calendar_day(self, day: date, working: bool, note: str = "", source: str = "office") -> None:
+        check_day(day, "day")
         note = clean(note, label="Ghi chú ngày", max_len=200)
         with self.db.atomic():
             CalendarOverride.replace(day=day, working=working, note=note, source=source).execute()

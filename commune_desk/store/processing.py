@@ -4,6 +4,7 @@ Mixed into Desk; every method commits its change and its Event in one transactio
 from datetime import datetime
 
 from commune_desk.errors import InvalidInput, NotAllowed
+from commune_desk.rules.bounds import check_money
 from commune_desk.rules.deadline import check_extension
 from commune_desk.rules.identity import parse_id_number
 from commune_desk.rules.lifecycle import (PROMISE_FORMS, check_extendable, check_handoff, check_handover,
@@ -103,7 +104,8 @@ class Processing:
         with self.db.atomic():
             d = self._coded(key)
             check_extendable(Status(d.status))
-            check_extension(now=now, due_at=d.due_at, new_due_at=until, already_extended=d.extended)
+            check_extension(now=now, due_at=d.due_at, new_due_at=until, already_extended=d.extended,
+                            calendar=self.calendar())
             old_due = d.due_at
             d.due_at, d.extended, d.extension_reason = until, True, reason
             self._touch(d, now)
@@ -123,6 +125,7 @@ class Processing:
             raise InvalidInput("Đánh giá phải là: Rất hài lòng, Hài lòng hoặc Không hài lòng.", "rating")
         if fee_paid is not None and fee_paid < 0:
             raise InvalidInput("Số tiền phí, lệ phí không thể âm.", "fee_paid")
+        check_money(fee_paid, "fee_paid", "Số tiền phí, lệ phí đã thu")
         with self.db.atomic():
             d = self._coded(key)
             check_handover(Status(d.status), d.code, d.returned_at)
