@@ -202,3 +202,80 @@ def test_no_attachments_sends_only_the_changes(sqlite_server, desk1, tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "Tệp đính kèm: đã gửi 1, còn chờ 0." in out.stdout, out.stdout + out.stderr
     assert len(server_attachments(server, d.code)) == 1
+
+
+def day_of_scans(folder: Path, n: int, pages: int = 3) -> list[list[Path]]:
+    """n dossiers' worth of distinct text pages at 200 dpi (a full page of 13 pt text each,
+    numbered so that no two are the same file)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "attach"))
+    from PIL import Image, ImageDraw
+    from pages import rasterise, text_page_pdf
+    base = Image.open(rasterise(text_page_pdf(folder / "page.pdf"), folder / "page.png")).convert("L")
+    out = []
+    for i in range(n):
+        files = []
+        for k in range(pages):
+            page = base.copy()
+            ImageDraw.Draw(page).text((1300, 2250), f"{i + 1:02d}/{k + 1}", fill=0, font_size=40)
+            path = folder / f"d{i:02d}p{k}.jpg"
+            page.save(path, dpi=(200, 200), quality=85)      # as a network scanner writes them
+            files.append(path)
+        out.append(files)
+    return out
+
+
+def test_a_days_work_over_a_poor_link_with_cuts(sqlite_server, desk1, tmp_path):
+    """60 dossiers of 3 scanned pages each over a lossy, slow, high-latency link cut twice: every
+    dossier arrives, every scan arrives once and byte-identical, and an intake made while the
+    scans upload reaches the server before the upload ends."""
+    from commune_desk.rules.intake import IntakeForm
+    from commune_desk.sync import run_pass
+    server = sqlite_server
+    server.add_commune()
+    enroll(desk1, server)
+    scans = day_of_scans(tmp_path, 60)
+    for i, files in enumerate(scans):
+        desk1.intake(IntakeForm(procedure_id="HT-XNHN", name=f"Nguyễn Văn An {i}"), attachments=[(None, files)])
+    # 300 ms RTT and 2 % loss as on the bench, but a faster line: the bench measures 64 kbit/s
+    link = SlowLink(server.port, rtt_s=0.3, rate_bps=8_000_000, loss=0.02, rto_s=0.1, seed=11)
+    late = {}
+
+    def progress(phase, done, total_bytes):
+        if phase != "attachments":
+            return
+        if "intake" not in late and done > total_bytes * 0.2:
+            late["intake"] = desk1.intake(IntakeForm(procedure_id="HT-KS", name="Trần Thị Muộn"))
+        for mark in ("cut1", "cut2"):
+            if mark not in late and done > total_bytes * (0.4 if mark == "cut1" else 0.7):
+                late[mark] = done
+                link.cut(1.0)
+                break
+
+    passes = []
+    try:
+        for _ in range(8):
+            opts = sync_options(link.url, attempts=8, timeout=(3.0, 10.0))
+            opts.progress, opts.chunk_bytes = progress, 256 * 1024
+            passes.append(run_pass(desk1, opts))
+            if desk1.attachment_counts()["waiting"] == 0 and passes[-1].waiting == 0:
+                break
+    finally:
+        link.close()
+    assert "cut2" in late and desk1.attachment_counts() == {"waiting": 0, "sent": 60, "refused": 0,
+                                                           "waiting_bytes": 0}
+    assert sum(p.accepted for p in passes) == 61
+    rows = server.dossiers()
+    assert len(rows) == 61
+    stored = {p.name: p for p in stored_files(server)}
+    assert len(stored) == 60
+    for d in (r for r in rows if r["uuid"] != late["intake"].uuid):
+        [att] = server_attachments(server, d["code"])
+        [mine] = desk1.attachments_of(desk1.dossier(d["code"]))
+        assert att["sha256"] == mine.sha256 and mine.pages == 3
+        assert stored[mine.sha256].read_bytes() == desk1.attachment_file(mine).read_bytes()
+    # the intake made mid-upload reached the server while scans were still going up
+    [(late_at,)] = server.query("SELECT received_at FROM change c WHERE c.dossier_uuid = %s",
+                                (late["intake"].uuid,))
+    [(last_done,)] = server.query("SELECT max(completed_at) FROM upload")
+    assert late_at < last_done
