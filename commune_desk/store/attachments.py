@@ -14,6 +14,7 @@ temporary files) older than an hour, so a file another process is about to point
 
 import hashlib
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -175,3 +176,66 @@ class Attachments:
             except FileNotFoundError:
                 continue
         return removed
+
+
+# ---- backups ---------------------------------------------------------------------------------
+
+BACKUP_FOLDER = "attachments"      # beside a backup file: <its folder>/attachments/<aa>/<sha256>[.enc]
+
+
+def backup_attachments(data_dir: Path, out: Path, password: str | None = None, encrypt=None) -> int:
+    """Copy the files the backup's rows point to beside it, once each (content-addressed, so a
+    later backup to the same folder copies only the new ones); encrypted like the backup when it
+    has a password. Returns how many were copied."""
+    src = Path(data_dir) / ATTACHMENTS_DIR
+    if not src.is_dir():
+        return 0
+    dst = Path(out).parent / BACKUP_FOLDER
+    copied = 0
+    for blob in src.glob("*/*"):
+        if blob.name.startswith(".") or not blob.is_file():
+            continue
+        target = dst / blob.parent.name / (blob.name + (".enc" if password else ""))
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        if password:
+            encrypt(blob, part, password)
+        else:
+            shutil.copyfile(blob, part)
+        with open(part, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(part, target)
+        copied += 1
+    return copied
+
+
+def restore_attachments(backup: Path, data_dir: Path, password: str | None = None, decrypt=None) -> int:
+    """Bring back the files kept beside a backup that the data folder lacks (each checked against
+    its SHA-256). Returns how many were restored."""
+    src = Path(backup).parent / BACKUP_FOLDER
+    if not src.is_dir():
+        return 0
+    restored = 0
+    root = Path(data_dir) / ATTACHMENTS_DIR
+    for kept in src.glob("*/*"):
+        sha = kept.name.removesuffix(".enc")
+        if len(sha) != 64 or blob_path(root, sha).is_file():
+            continue
+        if kept.name.endswith(".enc"):
+            if not password:
+                continue
+            plain = kept.with_name(kept.name + ".plain")
+            try:
+                decrypt(kept, plain, password)
+                data = plain.read_bytes()
+            finally:
+                if plain.exists():
+                    plain.unlink()
+        else:
+            data = kept.read_bytes()
+        if hashlib.sha256(data).hexdigest() == sha:
+            write_blob(root, data)
+            restored += 1
+    return restored

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from commune_desk.errors import InvalidInput, StoreError
 from commune_desk.store import audit, health
+from commune_desk.store.attachments import backup_attachments, restore_attachments
 from commune_desk.store.health import _NAME, BACKUP_DIR, latest_backup, list_backups  # noqa: F401
 
 KEEP = {"daily": 7, "exit": 3, "migration": 3, "manual": 5, "before-restore": 3}
@@ -66,6 +67,7 @@ def make_backup(db_path: Path, out: Path | None = None, reason: str = "manual", 
         for leftover in (part, Path(str(part) + "-journal")):
             if leftover.exists():
                 leftover.unlink()
+    backup_attachments(db_path.parent, out, password, encrypt_file)    # scans: beside it, once each
     if out.parent == db_path.parent / BACKUP_DIR:
         rotate(db_path.parent)
     return out
@@ -221,6 +223,7 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
         carried = _carry_code_counters(kept, staged) if kept else 0
         os.replace(staged, db_path)
         health.make_private(db_path)
+        restore_attachments(backup, db_path.parent, password, decrypt_file)
     except OSError as exc:
         raise health.explain(exc, db_path) or StoreError(f"Không khôi phục được: {exc}.") from None
     finally:

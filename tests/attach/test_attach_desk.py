@@ -189,3 +189,34 @@ def test_a_crash_between_file_and_row_leaves_an_orphan_the_clean_up_removes(tmp_
         assert desk.attachment_file(survivor).is_file()
     finally:
         desk.close()
+
+
+@pytest.mark.parametrize("password", [None, "mật khẩu USB 2026"])
+def test_backups_carry_the_scans_and_a_restore_brings_them_back(desk, scans, tmp_path, password):
+    from commune_desk.rules.intake import IntakeForm
+    from commune_desk.store import backup
+    d = desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Lê Văn Cường"), attachments=[(1, [scans["pdf"]])])
+    [row] = desk.attachments_of(d)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    out = backup.make_backup(desk.path, usb / "desk.sqlite3", password=password)
+    kept = list((usb / "attachments").rglob("*"))
+    kept = [p for p in kept if p.is_file()]
+    assert len(kept) == 1
+    if password:
+        assert kept[0].read_bytes() != scans["pdf"].read_bytes()          # sealed like the backup
+    # a second backup to the same stick copies no file twice
+    backup.make_backup(desk.path, usb / "desk-2.sqlite3", password=password)
+    assert len([p for p in (usb / "attachments").rglob("*") if p.is_file()]) == 1
+
+    data_dir, path = desk.data_dir, desk.path
+    desk.close()
+    desk.attachment_file(row).unlink()                     # the disk that held the scans is lost
+    backup.restore(out, path, password=password)
+    from commune_desk.store.desk import Desk
+    again = Desk(data_dir)
+    try:
+        [back] = again.attachments_of(again.dossier(d.code))
+        assert again.attachment_file(back).read_bytes() == scans["pdf"].read_bytes()
+    finally:
+        again.close()
