@@ -123,7 +123,7 @@ DASHBOARD = """{% extends "base.html" %}
 <th class="text">Hẹn trả</th><th>Số ngày quá hạn</th></tr></thead>
 <tbody>
 {% for o in overdue %}
-<tr><td class="text code">{{ o.code }}</td><td class="text">{{ o.commune }}</td><td class="text">{{ o.procedure_name }}</td>
+<tr><td class="text code"><a href="{{ url_for('dossier_page.show', code=o.code) }}">{{ o.code }}</a></td><td class="text">{{ o.commune }}</td><td class="text">{{ o.procedure_name }}</td>
 <td class="text">{{ o.applicant_name }}</td><td class="text">{{ o.due_vn }}</td><td>{{ o.overdue_days }}</td></tr>
 {% endfor %}
 </tbody>
