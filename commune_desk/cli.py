@@ -239,6 +239,13 @@ def cmd_report(args):
     lines = [f"Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y}"]
     lines += [f"{label:<30} {format_count(report[key]):>8}" for key, label in REPORT_LINES]
     lines.append(f"{'Tỷ lệ đúng hạn':<30} {format_rate(report['on_time_rate']):>8}")
+    report["digitised"] = desk.digitised_share(start, end)
+    lines.append(f"{'Tỷ lệ hồ sơ được số hoá':<30} {format_rate(report['digitised']['share']):>8} "
+                 f"({format_count(report['digitised']['digitised'])}/{format_count(report['digitised']['received'])})")
+    if args.by == "field":
+        lines += [f"  – {g['field'] or '(không rõ lĩnh vực)'}: {format_rate(g['share'])} "
+                  f"({format_count(g['digitised'])}/{format_count(g['received'])})"
+                  for g in report["digitised"]["by_field"]]
     if args.by:
         groups = desk.report(start, end, by=args.by)
         report["by"] = args.by

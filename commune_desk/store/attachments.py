@@ -13,6 +13,7 @@ temporary files) older than an hour, so a file another process is about to point
 """
 
 import hashlib
+import json
 import os
 import shutil
 import threading
@@ -126,6 +127,26 @@ class Attachments:
 
     def attachment_file(self, row: Attachment) -> Path:
         return blob_path(self.attachments_dir, row.sha256)
+
+    def digitised_share(self, date_from, date_to) -> dict:
+        """Dossiers received (with a code) in the period, and how many are digitised, by field
+        (rules.digitise)."""
+        from commune_desk.rules.digitise import Share, is_digitised
+        from commune_desk.rules.report import period_bounds
+        from commune_desk.store.fields import InstantField
+        start, end = (InstantField().db_value(t) for t in period_bounds(date_from, date_to))
+        attached: dict[int, set] = {}
+        for dossier_id, document in self.db.execute_sql(
+                "SELECT a.dossier_id, a.document FROM attachment a JOIN dossier d ON d.id = a.dossier_id "
+                "WHERE d.received_at >= ? AND d.received_at < ?", (start, end)):
+            attached.setdefault(dossier_id, set()).add(document)
+        share = Share()
+        for dossier_id, documents, missing, field_name in self.db.execute_sql(
+                "SELECT id, documents, missing, field FROM dossier WHERE code IS NOT NULL AND outcome = 'accepted' "
+                "AND received_at >= ? AND received_at < ?", (start, end)):
+            share.add(field_name, is_digitised(json.loads(documents or "[]"), json.loads(missing or "[]"),
+                                               attached.get(dossier_id, set())))
+        return share.to_dict()
 
     # ---- sync ------------------------------------------------------------------------------
 

@@ -220,3 +220,33 @@ def test_backups_carry_the_scans_and_a_restore_brings_them_back(desk, scans, tmp
         assert again.attachment_file(back).read_bytes() == scans["pdf"].read_bytes()
     finally:
         again.close()
+
+
+def test_the_report_gains_the_digitised_share_by_period_and_field(tmp_path, scans):
+    data = tmp_path / "desk"
+    run(data, "setup", "--office-name", "UBND xã Phúc Lợi", "--agency-code", "000.30.36.H26")
+
+    def visit(procedure, *attach, at="2026-11-23T09:30:00+07:00"):
+        args = ["intake", "--procedure", procedure, "--name", "Phạm Thị Hoa", "--received-at", at, "--json"]
+        for a in attach:
+            args += ["--attach", a]
+        return json.loads(run(data, *args).stdout)["code"]
+
+    pdf = str(scans["pdf"])
+    # HT-XNHN: the form (1) and the ID paper (3); 2 and 4 apply only "(nếu …)"
+    visit("HT-XNHN", f"1={pdf}", f"3={pdf}")
+    visit("HT-XNHN")                                       # not scanned
+    visit("HT-XNHN", pdf)                                  # the whole dossier in one scan
+    code = visit("HT-KS", f"1={pdf}")                      # birth: the form only; 2 and 3 were handed in too
+    visit("HT-KS", f"1={pdf}", at="2026-10-30T09:30:00+07:00")   # before the period
+    report = json.loads(run(data, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--json").stdout)
+    assert report["digitised"]["received"] == 4 and report["digitised"]["digitised"] == 2
+    assert report["digitised"]["share"] == 50.0
+    [field] = report["digitised"]["by_field"]
+    assert field["field"] == "Hộ tịch" and (field["received"], field["digitised"]) == (4, 2)
+
+    run(data, "attach", code, pdf, "--document", "2")
+    run(data, "attach", code, pdf, "--document", "3")
+    text = run(data, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--by", "field").stdout
+    assert "Tỷ lệ hồ sơ được số hoá         75,00 % (3/4)" in text
+    assert "  – Hộ tịch: 75,00 % (3/4)" in text
