@@ -217,6 +217,7 @@ def cmd_book(args):
     start, end = _day(args.date_from, "from"), _day(args.date_to, "to")
     pdf = render_tracking_book(desk, start, end)
     write_private(Path(args.out), pdf)
+    desk.record("book_export", str(args.out), period_from=str(start), period_to=str(end))
     return f"Đã tạo sổ theo dõi {args.out}.", {"path": args.out, "rows": len(desk.book_rows(start, end))}
 
 

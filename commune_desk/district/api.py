@@ -101,10 +101,11 @@ def push():
     desk_clock = _desk_clock() or (datetime.fromisoformat(doc["desk_clock"])
                                    if p.is_instant(doc.get("desk_clock")) else None)
     acks = ingest.ingest(g.device, g.commune, changes, desk_clock)
+    audit = ingest.audit_continuity(g.device, doc.get("audit"))      # the desk's audit-chain head
     server_clock = ingest.now()
     offset = round((desk_clock - server_clock).total_seconds(), 3) if desk_clock else None
     return reply({"batch": batch, "server_clock": server_clock.isoformat(timespec="milliseconds"),
-                  "clock_offset_s": offset,
+                  "clock_offset_s": offset, **({"audit": audit} if audit else {}),
                   "acks": [{"uuid": u, "result": r, **({"reason": why} if why else {})}
                            for u, (r, why) in acks.items()]})
 

@@ -380,3 +380,47 @@ CHANGE_COLUMNS = ("uuid", "commune_id", "device_id", "desk", "local_seq", "kind"
                   "dossier_uuid", "digest", "data", "received_at")
 DOSSIER_COLUMNS = ("uuid", "code", "commune_id", "status", "received_at", "due_at", "snapshot",
                    "snapshot_at", "updated_at") + REPORT_COLUMNS
+
+
+# ---- the desk's audit chain ------------------------------------------------------------------
+
+def _audit_claim(claim) -> dict | None:
+    if not isinstance(claim, dict):
+        return None
+    seq, digest = claim.get("seq"), claim.get("hash")
+    if not (isinstance(seq, int) and seq > 0 and isinstance(digest, str) and len(digest) == 64):
+        return None
+    base_seq, base_hash = claim.get("base_seq"), claim.get("base_hash")
+    return {"seq": seq, "hash": digest, "base_seq": base_seq if isinstance(base_seq, int) else None,
+            "base_hash": base_hash if isinstance(base_hash, str) else None}
+
+
+def audit_continuity(device: Device, claim) -> dict | None:
+    """Check that the desk's audit chain still holds the head this server saw last: the desk
+    sends its head and its own hash of the entry at the server's head (base). {"seq", "status"}:
+    ok (the head moved on), base_needed (tell the server's head first), broken (the desk's
+    history behind the server's head differs: rewritten, truncated or restored from an old copy)."""
+    from commune_desk.district.models import DeskAudit
+    head = _audit_claim(claim)
+    if head is None:
+        return None
+    at = now()
+    with database.atomic():
+        row = DeskAudit.get_or_none(DeskAudit.device == device.id)
+        if row is None:
+            DeskAudit.create(device=device.id, head_seq=head["seq"], head_hash=head["hash"], updated_at=at)
+            return {"seq": head["seq"], "status": "ok"}
+        if row.broken_at is not None:
+            return {"seq": row.head_seq, "status": "broken"}
+        if head["base_seq"] != row.head_seq:
+            return {"seq": row.head_seq, "status": "base_needed"}
+        if head["base_hash"] != row.head_hash or head["seq"] < row.head_seq:
+            note = (f"desk {device.id}: entry {row.head_seq} was {row.head_hash[:16]}…, now "
+                    f"{(head['base_hash'] or 'missing')[:16]}…; desk head {head['seq']}")
+            DeskAudit.update(broken_at=at, broken_note=note).where(DeskAudit.device == device.id).execute()
+            log.warning("audit chain broken: %s", note)
+            return {"seq": row.head_seq, "status": "broken"}
+        if head["seq"] != row.head_seq or head["hash"] != row.head_hash:
+            DeskAudit.update(head_seq=head["seq"], head_hash=head["hash"], updated_at=at).where(
+                DeskAudit.device == device.id).execute()
+        return {"seq": head["seq"], "status": "ok"}

@@ -49,6 +49,17 @@ class Device(BaseModel):
     clock_offset_s = FloatField(null=True)      # desk clock minus server clock at the last push
 
 
+class DeskAudit(BaseModel):
+    """The head of a desk's audit chain as last seen here (0012): the desk cannot rewrite what is
+    behind it without the next push showing it."""
+    device = ForeignKeyField(Device, primary_key=True, backref="audit")
+    head_seq = BigIntegerField()
+    head_hash = CharField(max_length=64)
+    updated_at = InstantField()
+    broken_at = InstantField(null=True)
+    broken_note = TextField(default="")
+
+
 class Change(BaseModel):
     """One change pushed by a desk; id is the server's order, uuid the desk's identity."""
     id = AutoField()
@@ -152,4 +163,4 @@ class Attempt(BaseModel):
 
 
 MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff, Upload, Attachment,
-          Attempt]
+          Attempt, DeskAudit]

@@ -38,6 +38,22 @@ def update_sync_settings(desk, **values) -> dict:
     return current
 
 
+def audit_claim(desk) -> dict | None:
+    """What a push tells the server of the audit chain: its head, and this desk's hash of the
+    entry at the head the server saw last (the server checks that one is unchanged)."""
+    with desk.using():
+        head = desk.db.execute_sql("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        if head is None:
+            return None
+        claim = {"seq": head[0], "hash": head[1]}
+        row = Setting.get_or_none(Setting.key == SYNC_KEY)
+        base = (row.value if row else {}).get("audit_server_seq")
+        if isinstance(base, int):
+            found = desk.db.execute_sql("SELECT hash FROM audit WHERE seq = ?", (base,)).fetchone()
+            claim.update(base_seq=base, base_hash=found[0] if found else None)
+    return claim
+
+
 # ---- the outbox ------------------------------------------------------------------------------
 
 def pending(desk, after_seq: int = 0, limit: int = 100) -> list[Event]:

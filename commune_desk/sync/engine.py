@@ -167,7 +167,8 @@ def pending_changes(desk, after_seq: int = 0, limit: int = 100) -> list[dict]:
 
 def _prepare(desk, changes: list) -> tuple[str, bytes, set]:
     batch_id = str(uuid.uuid4())
-    body = p.encode_push(batch_id, desk.now(), changes)       # the same bytes on every retry
+    body = p.encode_push(batch_id, desk.now(), changes,       # the same bytes on every retry
+                         audit=outbox.audit_claim(desk))
     return batch_id, body, {c["uuid"] for c in changes}
 
 
@@ -244,6 +245,8 @@ def _apply_acks(desk, reply: p.PushReply, changes: list, result: PassResult) -> 
         result.quarantined += outbox.quarantine(desk, refused)
     if reply.clock_offset_s is not None:
         result.clock_offset_s = reply.clock_offset_s
+    if reply.audit is not None:
+        outbox.update_sync_settings(desk, audit_server_seq=reply.audit["seq"], audit_status=reply.audit["status"])
 
 
 # ---- pull ------------------------------------------------------------------------------------

@@ -68,9 +68,12 @@ def _change_text(change: dict) -> str:
     return f'{head[:-1]}{sep}"data":{data}}}'
 
 
-def encode_push(batch_id: str, desk_clock: datetime, changes: list[dict]) -> bytes:
+def encode_push(batch_id: str, desk_clock: datetime, changes: list[dict], audit: dict | None = None) -> bytes:
+    """audit: the desk's audit-chain head {"seq", "hash"} and its hash of the entry at the head the
+    server saw last {"base_seq", "base_hash"} (additive: servers that do not know it ignore it)."""
     head = compact({"protocol": PROTOCOL, "batch": batch_id,
-                   "desk_clock": desk_clock.isoformat(timespec="milliseconds")})
+                   "desk_clock": desk_clock.isoformat(timespec="milliseconds"),
+                   **({"audit": audit} if audit else {})})
     text = f'{head[:-1]},"changes":[{",".join(map(_change_text, changes))}]}}'
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
@@ -99,6 +102,7 @@ class PushReply:
     acks: dict            # uuid -> Ack
     server_clock: str
     clock_offset_s: float | None
+    audit: dict | None = None      # {"seq": the server's head of our audit chain, "status": ok | base_needed | broken}
 
 
 def _json_body(response_headers_type: str | None, body: bytes):
@@ -130,8 +134,12 @@ def parse_push_reply(content_type: str | None, body: bytes, batch_id: str, sent:
     offset = doc.get("clock_offset_s")
     if offset is not None and not isinstance(offset, (int, float)):
         raise MalformedReply("clock_offset_s")
+    audit = doc.get("audit")
+    if not (isinstance(audit, dict) and isinstance(audit.get("seq"), int)
+            and audit.get("status") in ("ok", "base_needed", "broken")):
+        audit = None
     return PushReply(acks=acks, server_clock=str(doc.get("server_clock", "")),
-                     clock_offset_s=float(offset) if offset is not None else None)
+                     clock_offset_s=float(offset) if offset is not None else None, audit=audit)
 
 
 def parse_error_reply(content_type: str | None, body: bytes) -> dict | None:

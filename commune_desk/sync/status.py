@@ -30,4 +30,6 @@ def sync_status(desk) -> dict:
         "last_error": settings.get("last_error") or None,
         "enrolled": load_token(desk.data_dir) is not None,
         "server": settings.get("server"),
+        # the server found this desk's audit history changed behind what it had seen
+        "audit_broken": settings.get("audit_status") == "broken",
     }
