@@ -12,7 +12,7 @@ import sys
 import time
 
 from commune_desk import paths
-from commune_desk.commands import env_clock
+from commune_desk.commands import NOW_ENV_VAR, env_clock
 from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.rules import roles
 
@@ -119,6 +119,12 @@ def authorize(args):
                 desk.record("forbidden", command, role=signed.role)
             raise Forbidden(f"Tài khoản «{signed.name}» ({signed.role_label}) không được {what} "
                             f"(lệnh {command}).")
+        if os.environ.get(NOW_ENV_VAR, "").strip():
+            # a command told what time it is (imports, tests): the trail keeps the computer's time too
+            from datetime import datetime
+            with desk.db.atomic():
+                desk.record("clock_override", command, given=desk.now().isoformat(timespec="seconds"),
+                            computer=datetime.now().astimezone().isoformat(timespec="seconds"))
         return signed
     finally:
         desk.close()

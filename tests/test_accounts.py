@@ -116,3 +116,20 @@ def test_change_password(staffed):
     with pytest.raises(SignInFailed):
         staffed.sign_in("lan.tt", "tiep-nhan-123")
     staffed.sign_in("lan.tt", "mat-khau-moi-1")
+
+
+def test_the_store_itself_refuses_what_the_role_may_not(staffed):
+    from datetime import datetime
+    from commune_desk.rules.office_calendar import TZ
+    staffed.sign_in("lan.tt", "tiep-nhan-123")
+    d = staffed.intake(IntakeForm(procedure_id="HT-XNHN", name="Nguyễn Văn Đạt"))
+    staffed.handoff(d.code, "Công chức Tư pháp - Hộ tịch")        # the counter passes it on
+    with pytest.raises(Forbidden, match="không được xử lý hồ sơ"):
+        staffed.advance(d.code, 9)
+    staffed.sign_out()
+    staffed.sign_in("binh.cm", "chuyen-mon-123")
+    with pytest.raises(Forbidden, match="không được duyệt gia hạn"):
+        staffed.extend(d.code, datetime(2026, 12, 3, 17, 0, tzinfo=TZ), "Cần xác minh")
+    with pytest.raises(Forbidden, match="không được sửa danh mục"):
+        staffed.edit_procedure("HT-XNHN", fee=1)
+    staffed.advance(d.code, 9)

@@ -18,7 +18,7 @@ ACTION_NAMES = {
     "calendar_day": "Sửa lịch (sự kiện)", "add_account": "Thêm tài khoản",
     "create_first_admin": "Tạo quản trị đầu tiên", "disable_account": "Vô hiệu hóa / kích hoạt",
     "set_role": "Đổi vai trò", "change_password": "Đổi mật khẩu", "reset_password": "Đặt lại mật khẩu",
-    "password_change_failed": "Đổi mật khẩu sai", "sync_pull": "Nhận từ cấp trên", "audit_started": "Bắt đầu nhật ký",
+    "password_change_failed": "Đổi mật khẩu sai", "sync_pull": "Nhận từ cấp trên", "audit_started": "Bắt đầu nhật ký", "clock_override": "Lệnh chạy với giờ đặt tay",
     "audit_triggers_installed": "Bật ghi nhật ký", "audit_triggers_restored": "Khôi phục ghi nhật ký",
 }
 ROLE_CHOICES = [f"{label} ({key})" for key, label in roles.ROLES.items()]

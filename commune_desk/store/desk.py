@@ -213,6 +213,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         return audit.verify(self.db)
 
     def setup(self, *, office_name: str, agency_code: str, desk: int = 1, **extra) -> OfficeConfig:
+        self.require("settings")
         office = clean(office_name, label="Tên cơ quan", max_len=200, required=True, field="office_name")
         agency = codes.normalize_agency_code(agency_code)
         codes.check_desk(desk)
@@ -285,6 +286,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         return summary
 
     def edit_procedure(self, pid: str, **changes) -> Procedure:
+        self.require("catalog")
         proc = self.procedure(pid)
         current = {k: getattr(proc, k) for k in ("national_code", "name", "field", "days", "days_note",
                                                  "fee", "fee_note", "liaison", "documents", "legal_basis")}
@@ -302,6 +304,8 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         return self.procedure(proc.id)
 
     def set_calendar_day(self, day: date, working: bool, note: str = "", source: str = "office") -> None:
+        if source == "office":
+            self.require("calendar")            # upstream days arrive through sync, whoever is signed in
         check_day(day, "day")
         note = clean(note, label="Ghi chú ngày", max_len=200)
         with self.db.atomic():
@@ -334,6 +338,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
     def intake(self, form: IntakeForm, received_at: datetime | None = None, attachments=()) -> Dossier:
         """Record one visit. Returns only after the row and its event are durably committed.
         attachments: (document number or None, [files]) pairs, stored before the visit commits."""
+        self.require("intake")
         cfg = self.require_config()
         now = self.now()
         imported = received_at is not None

@@ -42,6 +42,7 @@ class Processing:
 
     def handoff(self, key: str, to_party: str, note: str = "") -> Dossier:
         """Pass the dossier to another person or unit: one row of the control sheet (form 06)."""
+        self.require("handoff")
         to_party = clean(to_party, label="Người/đơn vị nhận", max_len=200, required=True, field="assignee")
         note = clean(note, label="Ghi chú", max_len=1000, multiline=True, field="note")
         now = self.now()
@@ -60,6 +61,7 @@ class Processing:
 
     def advance(self, key: str, to, note: str = "", assignee: str = "",
                 missing: list | None = None) -> Dossier:
+        self.require("process")
         target = parse_status(to)
         if target == Status.RETURNED:
             raise NotAllowed("Trả kết quả cho công dân bằng lệnh handover (màn hình Trả kết quả).")
@@ -98,6 +100,7 @@ class Processing:
 
     def extend(self, key: str, until: datetime, reason: str) -> Dossier:
         """Form 04: apologise and set a new appointment, once, before the due instant."""
+        self.require("extend")
         reason = clean(reason, label="Lý do gia hạn", max_len=1000, required=True, multiline=True, field="reason")
         until = local(until)
         now = self.now()
@@ -116,6 +119,7 @@ class Processing:
     def handover(self, key: str, *, recipient: str = "", recipient_id: str = "", proxy_id: str = "",
                  proxy_paper: str = "", post_tracking: str = "", fee_paid: int | None = None,
                  fee_receipt: str = "", rating: str = "") -> Dossier:
+        self.require("handover")
         now = self.now()
         recipient = clean(recipient, label="Người nhận kết quả", max_len=120, field="recipient")
         proxy_paper = clean(proxy_paper, label="Số giấy ủy quyền", max_len=100, field="proxy_paper")
