@@ -41,7 +41,7 @@ def cmd_setup(args):
         cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
                          place=args.place, address=args.address, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,
                          lookup_url=args.lookup_url, upstream_url=args.upstream, sessions=sessions,
-                         cutoff=args.cutoff, paper=args.paper, printer=args.printer,
+                         cutoff=args.cutoff, paper=args.paper, printer=args.printer, scan_folder=args.scan_folder,
                          idle_lock_minutes=args.idle_lock_minutes)
         if admin:
             desk.create_first_admin(**admin)
@@ -352,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cutoff", help="giờ chốt nhận hồ sơ giải quyết trong ngày, mặc định 15:00")
     p.add_argument("--paper", choices=["a5", "a4", "80mm"], help="khổ giấy in mặc định")
     p.add_argument("--printer", help="tên máy in (mặc định: máy in mặc định của hệ thống)")
+    p.add_argument("--scan-folder", help="thư mục máy quét mạng ghi bản quét vào (mặc định: scan-inbox "
+                                         "trong thư mục dữ liệu)")
     p.add_argument("--idle-lock-minutes", type=int, help="cửa sổ tự khóa sau bấy nhiêu phút không dùng (mặc định 10)")
     accounts_cli.add_setup_options(p)
     p.set_defaults(func=cmd_setup)

@@ -4,7 +4,8 @@ supplements, Ctrl+R refuse. The record is committed before anything is printed."
 
 import logging
 import tkinter as tk
-from tkinter import messagebox, ttk
+from pathlib import Path
+from tkinter import filedialog, messagebox, ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.forms.wording import time_in_words
@@ -117,6 +118,9 @@ class IntakeView(ttk.Frame):
         wrap_to_width(self.doc_detail)
         self.btn_all_docs = ttk.Button(docs_bar, text="Đã nộp đủ (Ctrl+D)", command=self.tick_all, takefocus=False)
         self.btn_all_docs.grid(row=0, column=1, sticky="e", padx=(6, 0))
+        self.pending_scans = []          # (document number or None, [files]) attached when saved
+        self.btn_scans = ttk.Button(docs_bar, text="Bản quét…", command=self.pick_scans, takefocus=False)
+        self.btn_scans.grid(row=0, column=2, sticky="e", padx=(6, 0))
 
         # right: applicant
         right = ttk.LabelFrame(self, text="Người nộp hồ sơ", padding=(8, 4))
@@ -403,7 +407,8 @@ class IntakeView(ttk.Frame):
             self.show_errors({"procedure_id": "Hãy chọn thủ tục hành chính trước."})
             return None
         try:
-            dossier = self.desk.intake(form)         # durable commit happens here, before any printing
+            # durable commit happens here, before any printing; the scans are stored first
+            dossier = self.desk.intake(form, attachments=self.pending_scans)
         except FormErrors as exc:
             self.show_errors(exc.errors)
             return None
@@ -411,6 +416,7 @@ class IntakeView(ttk.Frame):
             self.show_errors({exc.field or "name": exc.message})
             return None
         self.show_errors({})
+        self.pick_scans(clear=True)
         self.last = (dossier, OUTCOME_FORM[outcome])
         if dossier.code:
             text = f"Đã tiếp nhận hồ sơ {dossier.code} — hẹn trả {time_in_words(dossier.due_at)}"
@@ -458,7 +464,23 @@ class IntakeView(ttk.Frame):
         self._restoring = False
         self.proc_entry.focus_set()
 
+    def pick_scans(self, files=None, clear: bool = False) -> None:
+        """Scans to attach when the dossier is saved, to the checklist document picked (or to the
+        whole dossier when none is)."""
+        if clear:
+            self.pending_scans = []
+        else:
+            from commune_desk.gui.attachments_bar import FILETYPES
+            files = files or filedialog.askopenfilenames(parent=self, title="Chọn bản quét", filetypes=FILETYPES)
+            if not files:
+                return
+            picked = self.checklist.selection()
+            self.pending_scans.append((int(picked[0]) + 1 if picked else None, [Path(f) for f in files]))
+        count = sum(len(f) for _, f in self.pending_scans)
+        self.btn_scans.configure(text=f"Bản quét ({count})…" if count else "Bản quét…")
+
     def clear(self) -> None:
+        self.pick_scans(clear=True)
         self._reset_fields()
         self.result_label.configure(text="")
         self.desk.clear_draft()

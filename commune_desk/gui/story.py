@@ -4,6 +4,7 @@ from datetime import datetime
 from tkinter import ttk
 
 from commune_desk.gui import theme
+from commune_desk.gui.attachments_bar import AttachmentsBar
 from commune_desk.gui.tables import fit_columns, scrolled, short, standing
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.timeliness import Timeliness
@@ -51,6 +52,13 @@ def describe_event(e) -> tuple[str, str, str, str, str]:
         detail = f"Máy in {data['printer']}" if data.get("printer") else detail
     elif e.kind == "export":
         what = f"Xuất PDF mẫu {data.get('form', '')}"
+    elif e.kind == "attachment_added":
+        what = "Đính kèm bản số hoá"
+        documents = snap.get("documents") or []
+        doc = data.get("document")
+        where = f"Giấy tờ {doc}: {documents[doc - 1]['name']}" if doc and doc <= len(documents) else "Cả hồ sơ"
+        detail = (f"{where} — {data.get('name', '')}, {data.get('pages', 1)} trang, "
+                  f"{(data.get('size') or 0) / 1024:.0f} kB (nhấp đúp để mở)")
     else:
         what = e.kind
     if not result and e.kind in ("handoff", "transition", "extension") and snap.get("due_at"):
@@ -85,6 +93,8 @@ class StoryPanel(ttk.Frame):
         fit_columns(self.events, {"at": 125, "what": 215, "result": 80}, {"who": 3, "detail": 2}, minimum=150)
         self.events.tag_configure("late", foreground=theme.ERROR)
         scrolled(box, self.events)
+        self.attachments = AttachmentsBar(self)
+        self.attachments.grid(row=3, column=0, sticky="ew", pady=(4, 0))
         self.dossier = None
 
     def show(self, d) -> None:
@@ -105,7 +115,9 @@ class StoryPanel(ttk.Frame):
             lines.append(f"Nhận kết quả qua bưu chính: {d.post_address or d.address}")
         self.facts.configure(text="\n".join(lines))
         self.events.delete(*self.events.get_children())
-        for e in desk.events_of(d):
+        events = desk.events_of(d)
+        self.attachments.show(d, events)
+        for e in events:
             row = describe_event(e)
             self.events.insert("", "end", iid=str(e.seq), values=row,
                                tags=("late",) if row[3] == "Quá hạn" else ())

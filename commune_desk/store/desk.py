@@ -48,6 +48,7 @@ class OfficeConfig:
     printer_papers: dict = field(default_factory=dict, compare=False)   # printer name -> a5 | a4 | 80mm
     sessions: tuple[str, ...] = tuple(f"{a:%H:%M}-{b:%H:%M}" for a, b in DEFAULT_SESSIONS)
     cutoff: str = f"{DEFAULT_CUTOFF:%H:%M}"
+    scan_folder: str = ""              # where the network scanner writes; empty: <data>/scan-inbox
     idle_lock_minutes: int = 10        # the window locks after this long without a key or a click
     extra: dict = field(default_factory=dict, compare=False)
 
