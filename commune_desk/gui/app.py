@@ -199,6 +199,12 @@ class DeskApp(tk.Tk):
 
     def _office_changed(self) -> None:
         self.refresh_status()
+        self.gate.refresh()                 # the wizard may have made the first administrator
+        if self.current is not None and not self.gate.may_show(self.current):
+            first = self.gate.first_screen()
+            if first:
+                self.show(first)
+            return
         on_show = getattr(self.screens.get(self.current), "on_show", None)
         if on_show:
             on_show()

@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, frozenset] = {
     "accounts": frozenset({ADMIN}),
     "audit": frozenset({ADMIN, LEADER}),
 }
+# An administrator can make any account and set any password, so refusing them an action would
+# guard nothing and only stop a one-person office: they may do everything, each act in their name.
+PERMISSIONS = {action: who | {ADMIN} for action, who in PERMISSIONS.items()}
 
 ACTION_LABELS = {
     "intake": "tiếp nhận hồ sơ", "handover": "trả kết quả", "search": "tra cứu hồ sơ",
