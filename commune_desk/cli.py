@@ -230,11 +230,9 @@ def cmd_report(args):
     fmt = args.format or ("json" if args.json else None)
     args.json = args.json or fmt == "json"
     if fmt in ("pdf", "xlsx"):
-        from commune_desk.documents import report_document, write_report
+        from commune_desk.documents import export_report
         out = Path(args.out) if args.out else desk.data_dir / "reports" / f"bao-cao-{start}-{end}.{fmt}"
-        doc = report_document(desk, start, end, args.by)
-        size = write_report(doc, fmt, out)
-        desk.record("report_export", str(out), format=fmt, period_from=str(start), period_to=str(end), by=args.by)
+        doc, size = export_report(desk, start, end, args.by, fmt, out)
         return f"Đã tạo {out}.", {"path": str(out), "format": fmt, "bytes": size, **doc.report.to_dict()}
     report = desk.report(start, end).to_dict()
     lines = [f"Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y}"]

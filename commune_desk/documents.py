@@ -142,3 +142,11 @@ def write_report(doc: ReportDocument, fmt: str, out) -> int:
         write_report_xlsx(doc, out)
         return out.stat().st_size
     raise InvalidInput(f"Định dạng «{fmt}» không hỗ trợ; chọn pdf hoặc xlsx.", "format")
+
+
+def export_report(desk, date_from: date, date_to: date, by: str | None, fmt: str, out) -> tuple:
+    """Build, write and audit one export; returns (the document, its size in bytes)."""
+    doc = report_document(desk, date_from, date_to, by)
+    size = write_report(doc, fmt, out)
+    desk.record("report_export", str(out), format=fmt, period_from=str(date_from), period_to=str(date_to), by=by)
+    return doc, size

@@ -9,6 +9,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
@@ -76,12 +77,20 @@ def on_time_chart(doc, width: float) -> Drawing:
     _caption(d, f"{RATE_LABEL} theo tháng (%)")
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, width - 18 * mm, 34 * mm
-    # a month with nothing resolved has no rate: drawn as a gap
-    chart.data = [[r.on_time_rate if r.on_time_rate is not None else None for _, r in doc.months]]
+    # a month with nothing resolved has no rate: drawn as a gap (markers only when the line would break)
+    rates = [r.on_time_rate for _, r in doc.months]
+    known = [i for i, v in enumerate(rates) if v is not None]
+    if not known:
+        d.add(String(0, d.height - 24, "Chưa có hồ sơ được giải quyết trong kỳ.", fontName=fonts.ITALIC,
+                     fontSize=9))
+        return d
+    chart.data = [rates]
+    if len(known) < 2 or known[-1] - known[0] + 1 != len(known):
+        chart.joinedLines = 0
     chart.categoryAxis.categoryNames = [_month(m) for m, _ in doc.months]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.lines[0].strokeColor, chart.lines[0].strokeWidth = RESOLVED_COLOUR, 1.5
-    chart.lines[0].symbol = None
+    chart.lines[0].symbol = makeMarker("FilledCircle", size=3, fillColor=RESOLVED_COLOUR)
     chart.lineLabelFormat = lambda v: format_rate(v).replace(" %", "")
     chart.lineLabels.fontName, chart.lineLabels.fontSize, chart.lineLabels.dy = fonts.REGULAR, 6.5, 5
     _axis_font(chart.categoryAxis)
@@ -144,7 +153,7 @@ def _split_table(sheet: Sheet, doc) -> Flowable:
     return sheet.grid(header, body, (40, 15, 13, 12, 14, 15, 14, 14, 13, 15, 14, 16), left_cols=(0,))
 
 
-def _overdue_table(sheet: Sheet, r, limit: int = 100) -> list[Flowable]:
+def _overdue_table(sheet: Sheet, r, limit: int = 30) -> list[Flowable]:
     from datetime import datetime
     items = r.overdue[:limit]
     rows = [(str(i + 1), o.code, o.applicant_name, o.procedure_name,
