@@ -33,6 +33,8 @@ class SyncView(ttk.Frame):
         ttk.Label(head, text="Đồng bộ với máy chủ cấp trên", style="Title.TLabel").pack(side="left")
         self.btn_now = ttk.Button(head, text="Đồng bộ ngay", style="Accent.TButton", command=self.sync_now)
         self.btn_now.pack(side="right")
+        self.btn_scans = ttk.Button(head, text="Tạm dừng gửi bản số hoá", command=self.toggle_scans)
+        self.btn_scans.pack(side="right", padx=(0, 8))
 
         card = ttk.Frame(self, style="Panel.TFrame", padding=10)
         card.pack(fill="x", pady=8)
@@ -80,6 +82,19 @@ class SyncView(ttk.Frame):
     def on_show(self) -> None:
         self.refresh()
 
+    def scans_paused(self) -> bool:
+        worker = self.app.sync_worker
+        return bool(worker is not None and getattr(worker, "attachments_paused", False))
+
+    def toggle_scans(self) -> None:
+        """Scans wait while the link is needed for something else; changes still go."""
+        worker = self.app.sync_worker
+        if worker is None:
+            return
+        worker.pause_attachments(not self.scans_paused())
+        self.btn_scans.configure(text="Tiếp tục gửi bản số hoá" if self.scans_paused() else "Tạm dừng gửi bản số hoá")
+        self.refresh()
+
     def refresh(self) -> None:
         from commune_desk.store import outbox
         from commune_desk.sync.status import sync_status
@@ -100,6 +115,11 @@ class SyncView(ttk.Frame):
                  "Chưa đồng bộ thành công lần nào.",
                  f"Đang chờ gửi: {status['waiting']} (cũ nhất: {age_text(status.get('oldest_waiting_at'), now)})"
                  f" · Bị cách ly: {status['quarantined']}"]
+        if status.get("attachments_waiting") or status.get("attachments_refused"):
+            lines.append(f"Bản số hoá chờ gửi: {status['attachments_waiting']} "
+                         f"({status['attachments_waiting_bytes'] / (1024 * 1024):.1f} MB)"
+                         + (f" · Máy chủ từ chối: {status['attachments_refused']}" if status["attachments_refused"] else "")
+                         + (" · Đang tạm dừng" if self.scans_paused() else ""))
         self.summary.configure(text="\n".join(lines))
         self.clock_warning.configure(text=status.get("clock_warning") or "")
         self.last_error.configure(text=status.get("last_error") or "")

@@ -32,4 +32,6 @@ def sync_status(desk) -> dict:
         "server": settings.get("server"),
         # the server found this desk's audit history changed behind what it had seen
         "audit_broken": settings.get("audit_status") == "broken",
+        # scans wait separately (sync/attachments.py): count and bytes, refused by the server
+        **{f"attachments_{k}": v for k, v in desk.attachment_counts().items()},
     }

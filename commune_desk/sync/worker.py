@@ -63,6 +63,13 @@ class SyncWorker:
         self._thread.start()
         return self
 
+    def pause_attachments(self, paused: bool = True) -> None:
+        """Stop sending scans between two chunks (changes still go); False resumes, from the
+        server's offset, at the next pass."""
+        self.attachments_paused = paused
+        if not paused:
+            self._wake.set()
+
     def sync_now(self) -> None:
         """«Đồng bộ ngay»: run a pass as soon as the current one (if any) ends."""
         self._wake.set()
@@ -98,6 +105,7 @@ class SyncWorker:
     def _one_pass(self) -> None:
         opts = Options(**{**self.options.__dict__,
                           "sleep": self._stop.wait, "cancelled": self._stop.is_set,
+                          "attachments_paused": lambda: getattr(self, "attachments_paused", False),
                           "progress": lambda phase, done, total: self.messages.put(
                               SyncProgress(phase, done, total))})
         self.messages.put(SyncStarted(self.desk.now()))

@@ -37,3 +37,21 @@ def rasterise(pdf: Path, out: Path, dpi: int = 200, fmt: str = "png", noise: int
     image.save(out, format="JPEG" if fmt == "jpeg" else fmt.upper(), dpi=(dpi, dpi),
                **({"quality": 85} if fmt == "jpeg" else {}))
     return out
+
+
+def day_of_scans(folder: Path, n: int, pages: int = 3) -> list[list[Path]]:
+    """n dossiers' worth of distinct text pages at 200 dpi, as a network scanner writes them
+    (a full page of 13 pt text each, numbered so that no two are the same file)."""
+    from PIL import ImageDraw
+    base = Image.open(rasterise(text_page_pdf(folder / "page.pdf"), folder / "page.png")).convert("L")
+    out = []
+    for i in range(n):
+        files = []
+        for k in range(pages):
+            page = base.copy()
+            ImageDraw.Draw(page).text((1300, 2250), f"{i + 1:02d}/{k + 1}", fill=0, font_size=40)
+            path = folder / f"d{i:02d}p{k}.jpg"
+            page.save(path, dpi=(200, 200), quality=85)
+            files.append(path)
+        out.append(files)
+    return out

@@ -7,12 +7,14 @@ import hashlib
 import json
 import os
 import random
-import threading
+import sys
 from pathlib import Path
 
 import pytest
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "attach"))
+from pages import day_of_scans  # noqa: E402
 from harness import FaultProxy, SlowLink, enroll, intake, make_desk, make_server, sync_options, unique_agency
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -204,27 +206,6 @@ def test_no_attachments_sends_only_the_changes(sqlite_server, desk1, tmp_path):
     assert len(server_attachments(server, d.code)) == 1
 
 
-def day_of_scans(folder: Path, n: int, pages: int = 3) -> list[list[Path]]:
-    """n dossiers' worth of distinct text pages at 200 dpi (a full page of 13 pt text each,
-    numbered so that no two are the same file)."""
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "attach"))
-    from PIL import Image, ImageDraw
-    from pages import rasterise, text_page_pdf
-    base = Image.open(rasterise(text_page_pdf(folder / "page.pdf"), folder / "page.png")).convert("L")
-    out = []
-    for i in range(n):
-        files = []
-        for k in range(pages):
-            page = base.copy()
-            ImageDraw.Draw(page).text((1300, 2250), f"{i + 1:02d}/{k + 1}", fill=0, font_size=40)
-            path = folder / f"d{i:02d}p{k}.jpg"
-            page.save(path, dpi=(200, 200), quality=85)      # as a network scanner writes them
-            files.append(path)
-        out.append(files)
-    return out
-
-
 def test_a_days_work_over_a_poor_link_with_cuts(sqlite_server, desk1, tmp_path):
     """60 dossiers of 3 scanned pages each over a lossy, slow, high-latency link cut twice: every
     dossier arrives, every scan arrives once and byte-identical, and an intake made while the
@@ -279,3 +260,26 @@ def test_a_days_work_over_a_poor_link_with_cuts(sqlite_server, desk1, tmp_path):
                                 (late["intake"].uuid,))
     [(last_done,)] = server.query("SELECT max(completed_at) FROM upload")
     assert late_at < last_done
+
+
+def test_paused_between_two_chunks_and_resumed_from_the_servers_offset(sqlite_server, desk1, tmp_path):
+    from commune_desk.sync import run_pass
+    server = sqlite_server
+    server.add_commune()
+    enroll(desk1, server)
+    [d] = intake(desk1, 1)
+    row = desk1.attach(d.code, [big_pdf(tmp_path / "scan.pdf", 300_000)])
+    chunks = []
+    opts = sync_options(server.url)
+    opts.chunk_bytes = 100_000
+    opts.progress = lambda phase, done, total: chunks.append(done) if phase == "attachments" else None
+    opts.attachments_paused = lambda: len(chunks) >= 1        # the clerk pauses after the first chunk
+    first = run_pass(desk1, opts)
+    assert first.accepted == 1 and first.attachments_sent == 0 and first.attachments_waiting == 1
+    staging = server.workdir / "district-files" / "partial" / row.sha256
+    assert staging.stat().st_size == 100_000
+    opts.attachments_paused, chunks[:] = None, []
+    second = run_pass(desk1, opts)
+    assert second.attachments_sent == 1 and chunks[0] == 200_000     # resumed, not restarted
+    [stored] = stored_files(server)
+    assert stored.read_bytes() == desk1.attachment_file(row).read_bytes()
