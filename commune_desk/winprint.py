@@ -55,6 +55,11 @@ def choose_paper(paper: str, offered: list[tuple[int, str, tuple[int, int]]],
     return PaperChoice(None, ROLL_WIDTH, page_length_mm)
 
 
+def _tenths(size) -> tuple[int, int]:
+    """A DC_PAPERSIZE entry, {"x": …, "y": …} in pywin32 (a pair in older builds)."""
+    return (int(size["x"]), int(size["y"])) if isinstance(size, dict) else (int(size[0]), int(size[1]))
+
+
 def _near(size, target) -> bool:
     return all(abs(a - b) <= TOLERANCE for a, b in zip(size, target))
 
@@ -108,7 +113,7 @@ def print_pdf(pdf: Path, printer: str | None, paper: str, title: str = "") -> st
     ids = win32print.DeviceCapabilities(name, port, win32con.DC_PAPERS)
     names = win32print.DeviceCapabilities(name, port, win32con.DC_PAPERNAMES)
     sizes = win32print.DeviceCapabilities(name, port, win32con.DC_PAPERSIZE)
-    offered = [(int(i), str(n), (int(s["x"]), int(s["y"]))) for i, n, s in zip(ids, names, sizes)]
+    offered = [(int(i), str(n), _tenths(s)) for i, n, s in zip(ids, names, sizes)]
     choice = choose_paper(paper, offered, page_length_mm(pdf))
     devmode.Orientation = win32con.DMORIENT_PORTRAIT
     devmode.Fields |= win32con.DM_ORIENTATION

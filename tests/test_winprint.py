@@ -76,5 +76,5 @@ def test_windows_offers_its_pdf_printer_with_a4():      # on the Windows runner
     assert "Microsoft Print to PDF" in names
     ids = win32print.DeviceCapabilities("Microsoft Print to PDF", "PORTPROMPT:", win32con.DC_PAPERS)
     sizes = win32print.DeviceCapabilities("Microsoft Print to PDF", "PORTPROMPT:", win32con.DC_PAPERSIZE)
-    offered = [(int(i), "", (int(s["x"]), int(s["y"]))) for i, s in zip(ids, sizes)]
+    offered = [(int(i), "", winprint._tenths(s)) for i, s in zip(ids, sizes)]
     assert choose_paper("a4", offered, 297).paper_id == 9
