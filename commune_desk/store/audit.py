@@ -151,7 +151,9 @@ def append_sql(action: str, target: str, detail: str, when: str = "") -> str:
         "(SELECT json_extract(value, '$.desk') FROM setting WHERE key = 'office') AS k, "
         "audit_actor() AS a, "
         f"{action} AS act, {target} AS tg, {detail} AS d, "
-        "(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1) AS p) "
+        # LIMIT 1 keeps SQLite from flattening this into the outer query, which would call the
+        # detail function once per mention of d (three times)
+        "(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1) AS p LIMIT 1) "
         f"WHERE d IS NOT NULL{(' AND ' + when) if when else ''}")
 
 
