@@ -131,6 +131,10 @@ def cmd_report(args):
     lines = [f"{commune.name} ({commune.agency_code}): {start:%d/%m/%Y} – {end:%d/%m/%Y}"]
     lines += [f"{label:<30} {format_count(report[key]):>8}" for key, label in REPORT_LINES]
     lines.append(f"{'Tỷ lệ đúng hạn':<30} {format_rate(report['on_time_rate']):>8}")
+    from commune_desk.district.uploads import digitised_share
+    with _open(args):
+        report["digitised"] = digitised_share(commune.id, start, end)
+    lines.append(f"{'Tỷ lệ hồ sơ được số hoá':<30} {format_rate(report['digitised']['share']):>8}")
     return "\n".join(lines), report
 
 

@@ -281,3 +281,27 @@ def attachments_of(dossier) -> list[dict]:
         out.append({"sha256": r.sha256, "size": r.length, "document": r.document, "name": r.name,
                     "label": label, "received_at": r.completed_at})
     return out
+
+
+def digitised_share(commune_id: int, period_from, period_to) -> dict:
+    """The report's digitised share for one commune (rules.digitise), from the snapshots' checklists
+    and the files that arrived whole."""
+    from commune_desk.rules.digitise import Share, is_digitised
+    from commune_desk.rules.report import period_bounds
+    start, end = period_bounds(period_from, period_to)
+    rows = list(Dossier.select(Dossier.id, Dossier.snapshot, Dossier.field)
+                .where(Dossier.commune == commune_id, Dossier.code.is_null(False), Dossier.outcome == "accepted",
+                       Dossier.received_at >= start, Dossier.received_at < end).tuples())
+    attached: dict[int, set] = {}
+    ids = [r[0] for r in rows]
+    for i in range(0, len(ids), 500):
+        for dossier_id, document in (Attachment.select(Attachment.dossier, Attachment.document)
+                                     .join(Upload, on=(Upload.sha256 == Attachment.sha256))
+                                     .where(Attachment.dossier.in_(ids[i:i + 500]), Upload.complete == True)  # noqa: E712
+                                     .tuples()):
+            attached.setdefault(dossier_id, set()).add(document)
+    share = Share()
+    for dossier_id, snap, field_name in rows:
+        share.add(field_name, is_digitised((snap or {}).get("documents") or [], (snap or {}).get("missing") or [],
+                                           attached.get(dossier_id, set())))
+    return share.to_dict()

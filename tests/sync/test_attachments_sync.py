@@ -204,6 +204,10 @@ def test_no_attachments_sends_only_the_changes(sqlite_server, desk1, tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "Tệp đính kèm: đã gửi 1, còn chờ 0." in out.stdout, out.stdout + out.stderr
     assert len(server_attachments(server, d.code)) == 1
+    # the district's report counts it as digitised
+    day = d.received_at.date().isoformat()
+    rep = json.loads(server.admin("report", "--agency-code", server.agency, "--from", day, "--to", day, "--json"))
+    assert (rep["digitised"]["received"], rep["digitised"]["digitised"], rep["digitised"]["share"]) == (1, 1, 100.0)
 
 
 def test_a_days_work_over_a_poor_link_with_cuts(sqlite_server, desk1, tmp_path):
