@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import threading
+import contextlib
 from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, g, request
@@ -261,6 +262,8 @@ def patch(sha256):
             store().put(sha256, staging)
             with database.atomic():
                 Upload.update(complete=True, completed_at=ingest.now()).where(Upload.id == upload.id).execute()
+            with contextlib.suppress(OSError):        # no append can follow; Windows keeps it
+                (store().partial / f".{sha256}.lock").unlink()
     return _empty(204, Upload_Offset=current)
 
 
