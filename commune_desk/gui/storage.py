@@ -33,6 +33,8 @@ def start(app) -> None:
 
     app.background.run(lambda: daily_care(desk.path, desk.now().date()), on_done=done,
                        on_error=lambda exc: log.error("daily check or backup failed", exc_info=exc))
+    # scans a crash left without their row (store/attachments.py), older than an hour
+    app.background.run(desk.clean_attachments, on_error=lambda exc: log.error("scan clean-up failed", exc_info=exc))
 
 
 def on_exit(app) -> None:

@@ -151,13 +151,14 @@ class Attachments:
     # ---- sync ------------------------------------------------------------------------------
 
     def attachments_to_send(self, limit: int = 1000) -> list[dict]:
-        """Waiting files, smallest first, of dossiers whose intake the upstream already has
-        (changes first: a file never travels before its dossier)."""
+        """Waiting files, smallest first, of dossiers whose intake the upstream already has (sent
+        from here, or pulled from another desk): changes first, a file never travels before its
+        dossier."""
         rows = self.db.execute_sql(
             'SELECT a.id, a.sha256, a.size, a.document, a.name, d.uuid FROM attachment a '
             'JOIN dossier d ON d.id = a.dossier_id '
             'WHERE a.sync_state = ? AND EXISTS (SELECT 1 FROM event e WHERE e.dossier_id = a.dossier_id '
-            "AND e.kind = 'intake' AND e.sync_state = 'synced') "
+            "AND e.kind = 'intake' AND e.sync_state IN ('synced', 'remote')) "
             'ORDER BY a.size, a.id LIMIT ?', (PENDING, limit)).fetchall()
         return [{"id": r[0], "sha256": r[1], "size": r[2], "document": r[3], "name": r[4], "dossier_uuid": r[5],
                  "path": blob_path(self.attachments_dir, r[1])} for r in rows]

@@ -287,3 +287,17 @@ def test_paused_between_two_chunks_and_resumed_from_the_servers_offset(sqlite_se
     assert second.attachments_sent == 1 and chunks[0] == 200_000     # resumed, not restarted
     [stored] = stored_files(server)
     assert stored.read_bytes() == desk1.attachment_file(row).read_bytes()
+
+
+def test_a_desk_attaches_to_a_dossier_another_desk_received(sqlite_server, desk1, desk2, tmp_path):
+    from commune_desk.sync import run_pass
+    server = sqlite_server
+    server.add_commune()
+    enroll(desk1, server)
+    enroll(desk2, server)
+    [d] = intake(desk1, 1)
+    run_pass(desk1, sync_options(server.url))
+    run_pass(desk2, sync_options(server.url))                 # desk 2 pulls desk 1's dossier
+    row = desk2.attach(d.code, [big_pdf(tmp_path / "scan.pdf", 20_000)])
+    assert run_pass(desk2, sync_options(server.url)).attachments_sent == 1
+    assert [a["sha256"] for a in server_attachments(server, d.code)] == [row.sha256]
