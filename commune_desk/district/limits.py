@@ -7,6 +7,7 @@ failed sign-ins per account and per address, failed enrolment codes per address,
 per dossier code on the public lookup (`Rule`, `failed`, `locked_until`, `cleared`).
 """
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,7 +59,19 @@ def failed(rule: Rule, key: str, at: datetime) -> datetime | None:
         if row.failures >= rule.failures:
             row.failures, row.first_at, row.locked_until = 0, at, at + rule.lock
         row.save()
-        return row.locked_until
+    if random.random() < PURGE_CHANCE:
+        purge(at)
+    return row.locked_until
+
+
+PURGE_CHANCE = 0.01
+
+
+def purge(at: datetime) -> int:
+    """Forget counts whose window and lock ended a day ago (keys an attacker made up included)."""
+    old = at - timedelta(days=1)
+    return Attempt.delete().where(Attempt.first_at < old, Attempt.locked_until.is_null()
+                                  | (Attempt.locked_until < old)).execute()
 
 
 def cleared(rule: Rule, key: str) -> None:

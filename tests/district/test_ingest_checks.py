@@ -62,3 +62,4 @@ def test_a_transition_naming_another_communes_dossier_is_rejected(server, tmp_pa
     finally:
         victim.close()
         attacker.close()
+
