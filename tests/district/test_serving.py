@@ -1,5 +1,6 @@
 """`commune-district serve --workers N` on POSIX runs gunicorn: N worker processes answer on one
-port, a worker that dies is replaced, SIGTERM stops them all (on the real process)."""
+port, a worker that dies is replaced, SIGTERM stops them all, none outlives a killed arbiter
+(on the real process)."""
 
 import os
 import signal
@@ -71,6 +72,15 @@ def test_a_dead_worker_is_replaced_and_the_port_keeps_answering(served):
                     and len(workers_of(served)) == 2)
     for _ in range(6):
         assert requests.get(served.url + "/api/v1/health", timeout=5).json()["status"] == "ok"
+
+
+def test_no_worker_outlives_a_killed_arbiter(served):
+    assert wait_for(lambda: len(workers_of(served)) == 2)
+    workers = workers_of(served)
+    served.kill()                                  # SIGKILL: the arbiter cannot tell anyone
+    assert wait_for(lambda: not any(alive(w) for w in workers), timeout=40)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(served.url + "/api/v1/health", timeout=2)
 
 
 def test_sigterm_stops_every_worker_and_frees_the_port(served):
