@@ -103,12 +103,18 @@ def cmd_intake(args):
     d = desk.intake(form, received_at=received, attachments=_attachments(args.attach))
     obj = {"code": d.code, "uuid": d.uuid, "received_at": _iso(d.received_at), "due_at": _iso(d.due_at),
            "status": int(d.status), "outcome": d.outcome, "imported": d.imported}
+    from commune_desk.sync.status import clock_notice
+    warning = clock_notice(desk)
+    if warning:
+        obj["clock_warning"] = warning
     if d.code:
         text = f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H giờ %M phút, ngày %d/%m/%Y}."
     elif d.outcome == "supplement":
         text = f"Đã ghi nhận yêu cầu bổ sung hồ sơ (mã lượt {d.uuid})."
     else:
         text = f"Đã ghi nhận từ chối tiếp nhận (mã lượt {d.uuid})."
+    if warning:
+        text += f"\nCảnh báo: {warning}."
     return text, obj
 
 

@@ -48,9 +48,12 @@ def pull(device: Device, cursor: tuple[int, int], limit: int = PAGE) -> dict:
                           Change.device != device.id)
                    .order_by(Change.id).limit(limit))
     for ch in changes:
-        items.append({"type": "change", "uuid": ch.uuid, "at": ch.at.isoformat(timespec="seconds"),
-                      "kind": ch.kind, "actor": ch.actor, "desk": ch.desk, "dossier_uuid": ch.dossier_uuid,
-                      "data": ch.data})
+        item = {"type": "change", "uuid": ch.uuid, "at": ch.at.isoformat(timespec="seconds"),
+                "kind": ch.kind, "actor": ch.actor, "desk": ch.desk, "dossier_uuid": ch.dossier_uuid,
+                "data": ch.data}
+        if ch.stale_base is not None:
+            item["stale_base"] = ch.stale_base      # a conflict: shown, not applied (sync-protocol.md)
+        items.append(item)
         change_after = ch.id
     # the desk's own changes are not sent back, but the cursor moves past them
     more = len(pubs) == limit or len(changes) == limit

@@ -2,7 +2,11 @@
 
 Idempotence rests on the unique uuid of a change; the check and the insert run in one
 transaction under the commune's writer lock, so two retries of one batch cannot race.
-A change carrying a dossier snapshot also moves the dossier row forward when it is newer.
+A change carrying a dossier snapshot also moves the dossier row forward — ordered by the
+dossier's version and the server's receipt order, never by the desk's clock: a change made on
+the version the server holds is applied and makes the next version; one made on an older
+version is a conflict, kept (stale_base) but not applied (docs/sync-protocol.md). A change
+whose time lies beyond CLOCK_TOLERANCE_S of the server's clock is accepted and flagged.
 """
 
 import hashlib
@@ -25,6 +29,7 @@ from commune_desk.sync.jsontext import canonical
 log = logging.getLogger("commune_desk.district.ingest")
 
 MAX_CHANGE_BYTES = 256 * 1024
+CLOCK_TOLERANCE_S = 300          # a desk time further ahead of the server's is flagged
 OUTCOMES = ("accepted", "supplement", "refused")
 
 
@@ -90,10 +95,11 @@ def _copy_field(value) -> str:
     return str(int(value))
 
 
-_UPDATED = ("code", "status", "received_at", "due_at", "snapshot", "snapshot_at", "updated_at") + REPORT_COLUMNS
+_UPDATED = ("code", "status", "received_at", "due_at", "snapshot", "snapshot_at", "updated_at") + REPORT_COLUMNS \
+    + ("version",)
 _PG_TYPES = {"status": "::integer", "channel": "::integer", "by_post": "::smallint", "extended": "::smallint",
              "rating_score": "::smallint", "received_s": "::bigint", "due_s": "::bigint", "finished_s": "::bigint",
-             "stopped_s": "::bigint"}
+             "stopped_s": "::bigint", "version": "::integer"}
 
 
 def _bulk_update_dossiers(rows: list) -> None:
@@ -244,11 +250,11 @@ def record_clock(device: Device, offset_s: float, at: datetime) -> None:
 
 class _Row:
     """What a batch needs of a dossier row (read as plain columns, not as a model)."""
-    __slots__ = ("id", "uuid", "code", "commune_id", "snapshot_at", "snap", "received")
+    __slots__ = ("id", "uuid", "code", "commune_id", "snapshot_at", "version", "snap", "received")
 
-    def __init__(self, id_, uuid, code, commune_id, snapshot_at):
+    def __init__(self, id_, uuid, code, commune_id, snapshot_at, version=0):
         self.id, self.uuid, self.code, self.commune_id = id_, uuid, code, commune_id
-        self.snapshot_at = snapshot_at
+        self.snapshot_at, self.version = snapshot_at, version or 0
         self.snap = None
 
 
@@ -289,7 +295,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     named = {c["dossier_uuid"] for c in valid if "dossier" not in c["data"] and c.get("dossier_uuid")}
     d_uuids = list({s["uuid"] for s in snaps} | named)
     d_codes = list({s["code"] for s in snaps if s.get("code")})
-    cols = '"id", "uuid", "code", "commune_id", "snapshot_at"'
+    cols = '"id", "uuid", "code", "commune_id", "snapshot_at", "version"'
     by_uuid, by_code = {}, {}
     if len(d_uuids) <= 250 and len(d_codes) <= 250:
         # one round trip for both lookups
@@ -321,6 +327,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
             continue
         snap = change["data"].get("dossier")
         at_iso = _iso(change["at"])
+        stale, skew = None, _skew(change["at"], received)
         if snap is None and change.get("dossier_uuid"):
             row = by_uuid.get(change["dossier_uuid"])
             if row is not None and row.commune_id != commune.id:
@@ -340,33 +347,70 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
             if row is not None and row.code and code != row.code:
                 acks[uid] = (p.CONFLICT, f"Hồ sơ đã có mã {row.code} trên máy chủ, khác mã {code}.")
                 continue
+            base = change["data"].get("base_version")
             if row is None:
-                row = _Row(None, snap["uuid"], code, commune.id, at_iso)
+                row = _Row(None, snap["uuid"], code, commune.id, at_iso, _version_of(snap))
                 row.snap = snap
                 by_uuid[snap["uuid"]] = row
                 new_dossiers[snap["uuid"]] = row
                 if code:
                     by_code[code] = row
-            elif _later_or_same(at_iso, row.snapshot_at):
+            elif _moves(row, base, snap, at_iso):
                 row.code, row.snap, row.snapshot_at = code, snap, at_iso
+                row.version = max(row.version, _version_of(snap))
                 if code:
                     by_code[code] = row
                 if snap["uuid"] not in new_dossiers:
                     touched[snap["uuid"]] = row
+            elif base is not None:
+                stale = base           # made on an older version: kept for both desks, not applied
         known[uid] = digest
         new_changes.append((
             uid, commune.id, device.id, device.desk, change["seq"], change["kind"], at_iso,
             change.get("actor", ""), (snap or {}).get("uuid") or change.get("dossier_uuid"),
-            digest, data_json[uid], received_iso))
-        acks[uid] = (p.ACCEPTED, "")
+            digest, data_json[uid], received_iso, stale, skew))
+        if stale is not None:
+            acks[uid] = (p.CONFLICT, (f"Hồ sơ {snap.get('code') or ''} đã được thay đổi ở nơi khác (phiên bản "
+                                      f"{by_uuid[snap['uuid']].version} trên máy chủ) sau phiên bản {stale} mà "
+                                      "thay đổi này dựa vào; thay đổi được lưu để đối chiếu nhưng không áp dụng. "
+                                      "Hãy xem lại hồ sơ sau khi đồng bộ.").replace("Hồ sơ  ", "Hồ sơ "))
+        elif skew is not None:
+            acks[uid] = (p.ACCEPTED, f"Thời điểm của thay đổi nhanh hơn đồng hồ máy chủ {skew:.0f} giây.")
+        else:
+            acks[uid] = (p.ACCEPTED, "")
     _bulk_insert("change", CHANGE_COLUMNS, new_changes)
     _bulk_insert("dossier", DOSSIER_COLUMNS, [
         (r.uuid, r.code, commune.id, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")),
-         canonical(r.snap), r.snapshot_at, received_iso, *report_values(r.snap)) for r in new_dossiers.values()])
+         canonical(r.snap), r.snapshot_at, received_iso, *report_values(r.snap), r.version)
+        for r in new_dossiers.values()])
     _bulk_update_dossiers([
         (r.code, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")), canonical(r.snap),
-         r.snapshot_at, received_iso, *report_values(r.snap), r.id) for r in touched.values()])
+         r.snapshot_at, received_iso, *report_values(r.snap), r.version, r.id) for r in touched.values()])
     return acks
+
+
+def _version_of(snap: dict) -> int:
+    v = snap.get("version")
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
+
+
+def _moves(row: _Row, base, snap: dict, at_iso: str) -> bool:
+    """Whether a change moves the dossier row. A versioned change (it names `base_version`) does
+    when made on the version the server holds, or on a later one of its own desk's chain; a change
+    made on an older version does not, whatever its time says. A change that changes no state (a
+    print) never does. Only a desk from before versions (no version in its snapshot) is still
+    ordered by its own time."""
+    if isinstance(base, int) and not isinstance(base, bool):
+        return base >= row.version
+    if "version" in snap:
+        return False
+    return _later_or_same(at_iso, row.snapshot_at)
+
+
+def _skew(at: str, received: datetime) -> float | None:
+    """How far ahead of the server's clock a change's time lies, when beyond the tolerance."""
+    ahead = (datetime.fromisoformat(at) - received).total_seconds()
+    return round(ahead, 1) if ahead > CLOCK_TOLERANCE_S else None
 
 
 def _later_or_same(a: str, b: str) -> bool:
@@ -377,9 +421,9 @@ def _later_or_same(a: str, b: str) -> bool:
 
 
 CHANGE_COLUMNS = ("uuid", "commune_id", "device_id", "desk", "local_seq", "kind", "at", "actor",
-                  "dossier_uuid", "digest", "data", "received_at")
+                  "dossier_uuid", "digest", "data", "received_at", "stale_base", "clock_skew_s")
 DOSSIER_COLUMNS = ("uuid", "code", "commune_id", "status", "received_at", "due_at", "snapshot",
-                   "snapshot_at", "updated_at") + REPORT_COLUMNS
+                   "snapshot_at", "updated_at") + REPORT_COLUMNS + ("version",)
 
 
 # ---- the desk's audit chain ------------------------------------------------------------------

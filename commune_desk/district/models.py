@@ -75,6 +75,8 @@ class Change(BaseModel):
     digest = CharField()
     data = JSONField()
     received_at = InstantField()
+    stale_base = IntegerField(null=True)         # 0016: made on this older version: a conflict, kept
+    clock_skew_s = FloatField(null=True)         # 0016: its time was this far ahead of the server's
 
 
 class Dossier(BaseModel):
@@ -102,6 +104,7 @@ class Dossier(BaseModel):
     due_s = BigIntegerField(null=True)
     finished_s = BigIntegerField(null=True)
     stopped_s = BigIntegerField(null=True)
+    version = IntegerField(default=0)            # 0016: changes applied to this dossier
 
 
 class Publication(BaseModel):

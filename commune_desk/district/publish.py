@@ -57,13 +57,14 @@ def publish_status(code: str, status: int, note: str = "") -> Publication:
         check_transition(Status(row.status), target)
         snap = dict(row.snapshot)
         snap["status"] = int(target)
+        snap["version"] = (row.version or 0) + 1        # an upstream change is a version too
         iso = at.isoformat(timespec="seconds")
         if target == Status.RESOLVED and not snap.get("resolved_at"):
             snap["resolved_at"] = iso
         if target == Status.RETURNED:
             snap["returned_at"] = iso
             snap["resolved_at"] = snap.get("resolved_at") or iso
-        Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at,
+        Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at, version=snap["version"],
                        **dict(zip(REPORT_COLUMNS, report_values(snap)))).where(Dossier.id == row.id).execute()
         return Publication.create(uuid=str(uuid.uuid4()), commune=row.commune_id, kind="status",
                                   data={"dossier": snap, "status": int(target), "note": note}, at=at)

@@ -364,8 +364,8 @@ def sync_text(desk) -> str:
     if s["waiting"]:
         parts.append(f"cũ nhất {age_text(s.get('oldest_waiting_at'), desk.now())}")
     parts.append(f"Cách ly: {s['quarantined']}")
-    if s.get("clock_warning"):
-        parts.append("⚠ Đồng hồ lệch")
+    if s.get("clock_notice"):
+        parts.append(f"⚠ {s['clock_notice']}")
     return " · ".join(parts)
 
 

@@ -228,6 +228,7 @@ class IntakeView(ttk.Frame):
 
     def on_show(self) -> None:
         self.proc_entry.focus_set()
+        self.update_due()        # a sync may have measured this PC's clock since
 
     # ---- procedure -------------------------------------------------------------------------
 
@@ -348,7 +349,10 @@ class IntakeView(ttk.Frame):
             return
         try:
             d = compute_due(self.desk.calendar(), self.desk.now(), self.procedure.days)
-            self.due_label.configure(text=f"Hẹn trả kết quả: {time_in_words(d.due_at)}")
+            from commune_desk.sync.status import clock_notice
+            warning = clock_notice(self.desk)
+            self.due_label.configure(text=f"Hẹn trả kết quả: {time_in_words(d.due_at)}"
+                                          + (f"  ⚠ {warning}" if warning else ""))
         except DeskError as exc:
             self.due_label.configure(text=exc.message)
 
@@ -538,3 +542,4 @@ class IntakeView(ttk.Frame):
         self.return_by.set(data.get("return_by", "counter"))
         self._restoring = False
         self.fields["name"].input.focus_set()
+

@@ -54,6 +54,9 @@ class OfficeConfig:
 
 
 CONFIG_KEY = "office"
+# the kinds of change that change a dossier's state, and so make its next version (a print, an
+# export or an attachment does not: two desks printing one slip are not in conflict)
+VERSIONED_KINDS = frozenset({"intake", "transition", "extension", "handoff", "handover"})
 
 
 def snapshot(d: Dossier) -> dict:
@@ -77,7 +80,7 @@ def snapshot(d: Dossier) -> dict:
         "supplement_rounds": d.supplement_rounds, "extension_reason": d.extension_reason,
         "recipient_name": d.recipient_name, "recipient_id_number": d.recipient_id_number, "proxy": d.proxy,
         "proxy_paper": d.proxy_paper, "post_tracking": d.post_tracking, "fee_paid": d.fee_paid,
-        "fee_receipt": d.fee_receipt, "rating": d.rating, "field": d.field,
+        "fee_receipt": d.fee_receipt, "rating": d.rating, "field": d.field, "version": d.version,
     }
 
 
@@ -193,6 +196,11 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
     # ---- writing -------------------------------------------------------------------------
 
     def _event(self, kind: str, dossier: Dossier | None = None, sync: bool = True, **data) -> Event:
+        if dossier is not None and kind in VERSIONED_KINDS:
+            # the change names the version it was made on; the dossier moves to the next one
+            data["base_version"] = dossier.version or 0
+            dossier.version = data["base_version"] + 1
+            Dossier.update(version=dossier.version).where(Dossier.id == dossier.id).execute()
         if dossier is not None:
             data["dossier"] = snapshot(dossier)
         event = Event(kind=kind, dossier=dossier, at=self.now(), actor=self.clerk_name(),

@@ -145,6 +145,8 @@ class Dossier(BaseModel):
     rating = TextField(default="")
     # 0005_report_field
     field = TextField(default="")                      # the procedure's field when received
+    # 0016_dossier_version: changes of state so far, on any desk or upstream (docs/sync-protocol.md)
+    version = IntegerField(default=0)
 
 
 class Event(BaseModel):

@@ -115,6 +115,18 @@ def mark_synced(desk, uuids, at: datetime) -> int:
     return done
 
 
+def superseded(desk, uuids) -> int:
+    """The dossiers of changes the server answered `conflict`: their next pulled snapshot (the
+    server's copy) replaces the local row whatever its version (docs/sync-protocol.md)."""
+    uuids = list(uuids)
+    if not uuids:
+        return 0
+    with desk.using(), desk.db.atomic():
+        ids = [e.dossier_id for e in Event.select(Event.dossier).where(Event.uuid.in_(uuids),
+                                                                       Event.dossier.is_null(False))]
+        return Dossier.update(version=0).where(Dossier.id.in_(ids)).execute() if ids else 0
+
+
 def quarantine(desk, reasons: dict) -> int:
     """reasons: {uuid: Vietnamese reason}; only pending events move."""
     done = 0
@@ -209,6 +221,16 @@ def _apply_change(desk, item, now) -> bool:
     at = datetime.fromisoformat(item["at"])
     data = item.get("data") or {}
     dossier = None
+    if item.get("stale_base") is not None:
+        # another desk's change the server refused as made on an older version: shown in the
+        # dossier's story (both desks see the conflict), never applied
+        uid = (data.get("dossier") or {}).get("uuid") or item.get("dossier_uuid")
+        dossier = Dossier.get_or_none(Dossier.uuid == uid) if uid else None
+        Event.create(uuid=item["uuid"], dossier=dossier, kind="sync_conflict", at=at, actor=item.get("actor", ""),
+                     data={"change_kind": item.get("kind"), "stale_base": item["stale_base"],
+                           "from_desk": item.get("desk"), "dossier": data.get("dossier")},
+                     sync_state=REMOTE, synced_at=now)
+        return True
     if isinstance(data.get("dossier"), dict):
         dossier = _upsert_dossier(data["dossier"], at)
     elif item.get("dossier_uuid"):
@@ -233,9 +255,15 @@ def _dossier_fields() -> set:
 
 
 def _upsert_dossier(snap: dict, at: datetime) -> Dossier:
-    """Bring the local row to the snapshot if the snapshot is at least as recent."""
+    """Bring the local row to the snapshot unless the row holds a later version (the server's
+    order of versions decides, not a desk's clock; a snapshot from before versions is still
+    ordered by time)."""
     row = Dossier.get_or_none(Dossier.uuid == snap["uuid"])
-    if row is not None and row.updated_at is not None and row.updated_at > at:
+    version = snap.get("version")
+    if row is not None and isinstance(version, int):
+        if version < (row.version or 0):
+            return row
+    elif row is not None and row.updated_at is not None and row.updated_at > at:
         return row
     values = {k: v for k, v in snap.items() if k in _dossier_fields() and k not in ("uuid",)}
     for key in _INSTANT_KEYS:

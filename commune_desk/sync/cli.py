@@ -61,6 +61,11 @@ def cmd_sync(args):
             counts = ", ".join(f"{label} {obj[k]}" for k, label in COUNT_LABELS)
             raise SyncError(f"{result.error} ({counts})")
         text = "Đồng bộ xong: " + ", ".join(f"{label} {obj[k]}" for k, label in COUNT_LABELS) + "."
+        if result.clock_offset_s is not None:
+            from commune_desk.sync.engine import clock_short
+            obj["clock_warning"] = clock_short(result.clock_offset_s)
+            text += (f"\nĐồng hồ máy so với máy chủ: {result.clock_offset_s:+.0f} giây"
+                     + (f" — {obj['clock_warning']}." if obj["clock_warning"] else "."))
         if not args.no_attachments:
             text += (f"\nTệp đính kèm: đã gửi {result.attachments_sent}, còn chờ {result.attachments_waiting}"
                      + (f", bị từ chối {result.attachments_refused}" if result.attachments_refused else "") + "."

@@ -221,7 +221,7 @@ def _settle(desk, transport: Transport, opts: Options, changes: list, batch: tup
 
 
 def _apply_acks(desk, reply: p.PushReply, changes: list, result: PassResult) -> None:
-    ok, refused = [], {}
+    ok, refused, stale = [], {}, []
     for change in changes:
         ack = reply.acks.get(change["uuid"])
         if ack is None:
@@ -237,12 +237,14 @@ def _apply_acks(desk, reply: p.PushReply, changes: list, result: PassResult) -> 
         elif ack.result == p.CONFLICT:
             result.conflicts += 1
             refused[ack.uuid] = f"Xung đột: {ack.reason or 'máy chủ đã có dữ liệu khác'}"
+            stale.append(ack.uuid)
         else:
             result.rejected += 1
             refused[ack.uuid] = f"Bị từ chối: {ack.reason or 'không rõ lý do'}"
     outbox.mark_synced(desk, ok, desk.now())
     if refused:
         result.quarantined += outbox.quarantine(desk, refused)
+    outbox.superseded(desk, stale)       # the pull that follows brings the server's copy
     if reply.clock_offset_s is not None:
         result.clock_offset_s = reply.clock_offset_s
     if reply.audit is not None:
@@ -332,13 +334,22 @@ def enroll(desk, server: str, code: str, ca_file: str | None = None, label: str 
             "commune_name": commune.get("name")}
 
 
-def clock_warning(offset_s: float | None) -> str | None:
+def clock_short(offset_s: float | None) -> str | None:
+    """«Đồng hồ máy nhanh 3 ngày — hạn trả có thể sai» (status bar, intake), or None if close enough."""
     if offset_s is None or abs(offset_s) <= CLOCK_WARNING_S:
         return None
-    minutes = round(abs(offset_s) / 60)
-    side = "nhanh" if offset_s > 0 else "chậm"
-    return (f"Đồng hồ máy này {side} khoảng {minutes} phút so với máy chủ cấp trên. "
-            "Hãy chỉnh lại giờ máy tính để thời điểm tiếp nhận và hẹn trả được ghi đúng.")
+    s = abs(offset_s)
+    amount = (f"{round(s / 86400)} ngày" if s >= 86400 * 0.95 else f"{round(s / 3600)} giờ" if s >= 3600
+              else f"{round(s / 60)} phút")
+    return f"Đồng hồ máy {'nhanh' if offset_s > 0 else 'chậm'} {amount} — hạn trả có thể sai"
+
+
+def clock_warning(offset_s: float | None) -> str | None:
+    short = clock_short(offset_s)
+    if short is None:
+        return None
+    return (f"{short}: so với máy chủ cấp trên. Hãy chỉnh lại giờ máy tính để thời điểm tiếp nhận và hẹn trả "
+            "được ghi đúng.")
 
 
 def when(value) -> datetime | None:

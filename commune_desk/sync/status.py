@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from commune_desk.store import outbox
-from commune_desk.sync.engine import clock_warning
+from commune_desk.sync.engine import clock_short, clock_warning
 from commune_desk.sync.token import load_token
 
 
@@ -11,6 +11,11 @@ def _instant(value):
     if not value:
         return None
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def clock_notice(desk) -> str | None:
+    """«Đồng hồ máy nhanh 3 ngày — hạn trả có thể sai» once a sync has measured the offset."""
+    return clock_short(outbox.sync_settings(desk).get("clock_offset_s"))
 
 
 def sync_status(desk) -> dict:
@@ -27,6 +32,7 @@ def sync_status(desk) -> dict:
         "quarantined": counts["quarantined"],
         "clock_offset_s": offset,
         "clock_warning": clock_warning(offset),
+        "clock_notice": clock_short(offset),
         "last_error": settings.get("last_error") or None,
         "enrolled": load_token(desk.data_dir) is not None,
         "server": settings.get("server"),
