@@ -119,7 +119,8 @@ def device_for_token(token: str) -> tuple[Device, Commune] | None:
 
 
 def revoke_device(device_id) -> Device:
-    device = Device.get_or_none(Device.id == int(device_id)) if str(device_id).isdigit() else None
+    text = str(device_id)
+    device = Device.get_or_none(Device.id == int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
     if device is None:
         raise NotFound("Không có quầy này trên máy chủ.")
     if device.revoked_at is None:
