@@ -48,16 +48,16 @@ def report_values(snap: dict) -> tuple:
     )
 
 
-def _day(expr: str) -> str:
-    return f"(({expr} + {OFFICE_OFFSET_S}) / 86400)"
+def _day_start(expr: str) -> str:
+    return f"((({expr} + {OFFICE_OFFSET_S}) / 86400) * 86400 - {OFFICE_OFFSET_S})"
 
 
 def layout(db) -> Layout:
     from commune_desk.district.db import is_postgres
     return Layout(
         table='"dossier"', received="received_s", due="due_s", finished="finished_s", clock_stopped="stopped_s",
-        coded="(code IS NOT NULL AND outcome = 'accepted')", by_post="by_post = 1", extended="extended = 1",
-        rating_score="rating_score", day=_day, bound=lambda t: int(t.timestamp()),
+        coded="(code IS NOT NULL AND outcome = 'accepted')", by_post="by_post", extended="extended",
+        rating="rating_score", day_start=_day_start, bound=lambda t: int(t.timestamp()),
         param=db.param if hasattr(db, "param") else ("%s" if is_postgres(db) else "?"),
         groups={"commune": ("commune_id", None), "field": ("field", None),
                 "procedure": ("procedure_id", None), "clerk": ("clerk", None),

@@ -3,7 +3,7 @@
 The same statement runs on the desk's SQLite file and on the district's SQLite or PostgreSQL
 database; a `Layout` says how each keeps the columns the figures need (the desk: ISO text in
 office time, so text order is time order and the first ten characters are the office day; the
-district: epoch seconds, the office day being (s + 7 h) / 1 day). Every condition here is one line
+district: epoch seconds, the office day starting at ((s + 7 h) / 1 day) * 1 day - 7 h). Every condition here is one line
 of `rules.report.buckets`, and tests/test_report_sql.py holds them to agreement on generated data.
 """
 
@@ -24,42 +24,18 @@ class Layout:
     coded: str                   # a boolean SQL expression: has a code and was accepted
     by_post: str                 # a boolean SQL expression: result sent by post
     extended: str                # a boolean SQL expression
-    rating_score: str            # an integer SQL expression, 0 for no rating
-    day: Callable[[str], str]    # SQL for the office day of an instant expression
+    rating: str                  # the rating as stored: rules.report.RATING_SCORES's key, or the score
+    day_start: Callable[[str], str]   # SQL for the first instant of the office day of an instant
     bound: Callable[[datetime], object]   # a period bound as the instants are stored
     param: str = "?"
     groups: dict | None = None   # split name -> (key expression, label expression or None)
 
 
-def _conditions(L: Layout) -> dict[str, str]:
-    R, D, F, S = L.received, L.due, L.finished, L.clock_stopped
-    live = f"{L.coded} AND status NOT IN ({rule.WITHDRAWN}, {rule.STOPPED})"
-    resolved = f"{live} AND {F} IS NOT NULL AND {F} < :e"
-    still_open = f"{live} AND ({F} IS NULL OR {F} >= :e)"
-    return {
-        "carried_over": f"{L.coded} AND {R} < :s",
-        "new": f"{L.coded} AND {R} >= :s",
-        "new_online": f"{L.coded} AND {R} >= :s AND channel = 2",
-        "new_post": f"{L.coded} AND {R} >= :s AND channel = 3",
-        "withdrawals": f"{L.coded} AND status = {rule.WITHDRAWN}",
-        "stops": f"{L.coded} AND status = {rule.STOPPED}",
-        "live": live,
-        "extended": f"{live} AND {L.extended}",
-        "resolved": resolved,
-        "resolved_early": f"{resolved} AND {D} IS NOT NULL AND {F} <= {D} AND {L.day(F)} < {L.day(D)}",
-        "resolved_late": f"{resolved} AND {D} IS NOT NULL AND {F} > {D}",
-        "by_post": f"{resolved} AND {L.by_post}",
-        # a dossier waiting for the citizen is judged when its clock stopped: min(at, S) > D
-        "open_overdue": f"{still_open} AND {D} IS NOT NULL AND :a > {D} "
-                        f"AND (status <> {rule.SUPPLEMENT} OR ({S} IS NOT NULL AND {S} > {D}))",
-        "open_supplement": f"{still_open} AND status = {rule.SUPPLEMENT}",
-        "visit_supplement": f"outcome = 'supplement' AND {R} >= :s",
-        "refused": f"outcome = 'refused' AND {R} >= :s",
-        "rated": f"{resolved} AND {L.rating_score} > 0",
-        "rated_3": f"{resolved} AND {L.rating_score} = 3",
-        "rated_2": f"{resolved} AND {L.rating_score} = 2",
-        "rated_1": f"{resolved} AND {L.rating_score} = 1",
-    }
+def _open_overdue(L: Layout) -> str:
+    """State 7 of _classes, as a WHERE clause for the overdue list."""
+    D, F, S = L.due, L.finished, L.clock_stopped
+    return (f"{D} IS NOT NULL AND {D} < :a AND {L.coded} AND status NOT IN ({rule.WITHDRAWN}, {rule.STOPPED}) "
+            f"AND ({F} IS NULL OR {F} >= :e) AND (status <> {rule.SUPPLEMENT} OR ({S} IS NOT NULL AND {S} > {D}))")
 
 
 def _bind(L: Layout, sql: str, values: dict) -> tuple[str, list]:
@@ -81,29 +57,77 @@ def _bind(L: Layout, sql: str, values: dict) -> tuple[str, list]:
     return "".join(out), params
 
 
+# What each dossier is, computed once per row (a SUM per bucket evaluated ~20 conditions a row):
+# kind 1 carried over, 2 new, 3 incomplete visit (form 02), 4 refused, 0 nothing;
+# state 1 withdrawn, 2 stopped, 3 resolved early, 4 on time, 5 late, 6 open within time, 7 open overdue.
+CLASSES = ("kind", "state", "channel", "status", "post", "ext", "rating")
+
+
+def _classes(L: Layout) -> list[str]:
+    R, D, F, S = L.received, L.due, L.finished, L.clock_stopped
+    return [
+        f"CASE WHEN {L.coded} THEN (CASE WHEN {R} < :s THEN 1 ELSE 2 END) WHEN {R} < :s THEN 0 "
+        f"WHEN outcome = 'supplement' THEN 3 WHEN outcome = 'refused' THEN 4 ELSE 0 END",
+        f"CASE WHEN NOT {L.coded} THEN 0 WHEN status = {rule.WITHDRAWN} THEN 1 WHEN status = {rule.STOPPED} THEN 2 "
+        f"WHEN {F} IS NOT NULL AND {F} < :e THEN (CASE WHEN {D} IS NULL THEN 4 WHEN {F} > {D} THEN 5 "
+        f"WHEN {F} < {L.day_start(D)} THEN 3 ELSE 4 END) "
+        # a dossier waiting for the citizen is judged when its clock stopped: min(at, S) > D
+        f"WHEN {D} IS NOT NULL AND :a > {D} AND (status <> {rule.SUPPLEMENT} OR ({S} IS NOT NULL AND {S} > {D})) "
+        f"THEN 7 ELSE 6 END",
+        # plain columns (grouped as they are, read in add_classes): a CASE per row costs more
+        "channel", "status", L.by_post, L.extended, L.rating,
+    ]
+
+
 def aggregate_sql(L: Layout, by: str | None = None, where: str = "") -> str:
-    cond = _conditions(L)
-    sums = [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS {name}" for name, c in cond.items()]
-    sums.append(f"SUM(CASE WHEN {cond['resolved']} THEN {L.rating_score} ELSE 0 END) AS rating_points")
     key, label = (L.groups or {})[by] if by else ("NULL", None)
     head = [f"{key} AS k", f"MAX({label}) AS label" if label else "NULL AS label"]
+    head += [f"{expr} AS {name}" for name, expr in zip(CLASSES, _classes(L))] + ["COUNT(*) AS n"]
     # rows finished before the period add nothing (only refused / incomplete visits lack a finish)
     base = (f"{L.received} < :e AND ({L.received} >= :s OR ({L.coded} AND ({L.finished} IS NULL "
             f"OR {L.finished} >= :s)))")
-    sql = f"SELECT {', '.join(head + sums)} FROM {L.table} WHERE {base}"
+    sql = f"SELECT {', '.join(head)} FROM {L.table} WHERE {base}"
     if where:
         sql += f" AND {where}"
-    if by:
-        sql += f" GROUP BY {key}"
-    return sql
+    return sql + f" GROUP BY {', '.join((['k'] if by else []) + list(CLASSES))}"
+
+
+def add_classes(counts: dict, kind: int, state: int, channel, status, post, ext, rating, n: int) -> None:
+    """Add n dossiers of one class to the COUNTS of rules.report."""
+    channel = channel if channel in (2, 3) else 1
+    waiting = status == rule.SUPPLEMENT
+    score = rating if isinstance(rating, int) else rule.RATING_SCORES.get(rating or "", 0)
+    if kind in (1, 2):
+        counts["carried_over" if kind == 1 else "new"] += n
+        if kind == 2 and channel in (2, 3):
+            counts["new_online" if channel == 2 else "new_post"] += n
+    elif kind:
+        counts["visit_supplement" if kind == 3 else "refused"] += n
+    if state in (1, 2):
+        counts["withdrawals" if state == 1 else "stops"] += n
+    elif state:
+        counts["live"] += n
+        counts["extended"] += n if ext else 0
+        if state <= 5:
+            counts["resolved"] += n
+            counts["resolved_early"] += n if state == 3 else 0
+            counts["resolved_late"] += n if state == 5 else 0
+            counts["by_post"] += n if post else 0
+            if score:
+                counts["rated"] += n
+                counts[f"rated_{score}"] += n
+                counts["rating_points"] += n * score
+        else:
+            counts["open_overdue"] += n if state == 7 else 0
+            counts["open_supplement"] += n if waiting else 0
 
 
 def overdue_sql(L: Layout, columns: str, where: str = "") -> str:
-    cond = _conditions(L)["open_overdue"]
-    sql = f"SELECT {columns} FROM {L.table} WHERE {L.received} < :e AND {cond}"
+    # the rows are found on the report's columns alone (the desk's covering index), then read
+    inner = f"SELECT id FROM {L.table} WHERE {L.received} < :e AND {_open_overdue(L)}"
     if where:
-        sql += f" AND {where}"
-    return sql + f" ORDER BY {L.due}, code"
+        inner += f" AND {where}"
+    return f"SELECT {columns} FROM {L.table} WHERE id IN ({inner}) ORDER BY {L.due}, code"
 
 
 def run_counts(db, L: Layout, period_from: date, period_to: date, now: datetime, by: str | None = None,
@@ -113,13 +137,14 @@ def run_counts(db, L: Layout, period_from: date, period_to: date, now: datetime,
     at = rule.judged_at(period_to, now)
     sql, params = _bind(L, aggregate_sql(L, by, where),
                         {"s": L.bound(start), "e": L.bound(end), "a": L.bound(at)})
-    names = list(_conditions(L)) + ["rating_points"]
-    out = []
-    for row in db.execute_sql(sql, params + list(where_params)).fetchall():
-        if not by and row[2] is None:          # no rows at all: SUM is NULL
-            row = (None, None) + (0,) * len(names)
-        out.append((row[0], row[1], dict(zip(names, row[2:]))))
-    return out
+    groups: dict = {}
+    for k, label, *classes in db.execute_sql(sql, params + list(where_params)).fetchall():
+        entry = groups.setdefault(k, [label, dict.fromkeys(rule.COUNTS, 0)])
+        entry[0] = entry[0] or label
+        add_classes(entry[1], *classes)
+    if not by and not groups:
+        groups[None] = [None, dict.fromkeys(rule.COUNTS, 0)]
+    return [(k, label, counts) for k, (label, counts) in groups.items()]
 
 
 def run_overdue(db, L: Layout, columns: str, period_from: date, period_to: date, now: datetime,
@@ -138,12 +163,12 @@ def _desk_bound(value: datetime) -> str:
 
 
 DESK = Layout(
-    table="dossier", received="received_at", due="due_at", finished="COALESCE(resolved_at, returned_at)",
+    # unary + keeps SQLite off the indexes: a year is most of the file, and one scan beats a lookup per row
+    table="dossier", received="+received_at", due="+due_at", finished="COALESCE(resolved_at, returned_at)",
     clock_stopped="clock_stopped_at", coded="(code IS NOT NULL AND outcome = 'accepted')",
-    by_post="return_by = 'post'", extended="extended <> 0",
-    rating_score=("(CASE rating " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in rule.RATING_SCORES.items())
-                  + " ELSE 0 END)"),
-    day=lambda x: f"substr({x}, 1, 10)", bound=_desk_bound,
+    by_post="return_by = 'post'", extended="extended", rating="rating",
+    # 'YYYY-MM-DD' sorts before every instant of that day and after every instant of the day before
+    day_start=lambda x: f"substr({x}, 1, 10)", bound=_desk_bound,
     groups={"field": ("field", None), "procedure": ("procedure_id", "procedure_name"),
             "channel": ("(CASE WHEN channel IN (2, 3) THEN channel ELSE 1 END)", None),
             "clerk": ("clerk", None)})
