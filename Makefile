@@ -51,5 +51,6 @@ docs: venv
 	$(PY) docs/make_form_samples.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_processing.py
+	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_report_samples.py
 	$(PY) docs/make_screenshots_district.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_setup.py

@@ -27,6 +27,7 @@ ACTIONS = {
     "book": "book", "report": "report", "catalog-edit": "catalog", "calendar-day": "calendar",
     "sync": "sync", "enroll": "settings", "user": "accounts", "audit": "audit",
     "attach": "attach", "attachments": "search", "backup": "settings", "restore": "settings",
+    "import": "settings",                    # past dossiers in bulk: the administrator
 }
 
 pause = time.sleep          # the wait after a failed sign-in (tests replace it)
