@@ -6,10 +6,10 @@ Screens register themselves in SCREENS; each is a ttk.Frame subclass taking (par
 import logging
 import sys
 import tkinter as tk
-from tkinter import messagebox, ttk
+from tkinter import ttk
 
 from commune_desk.errors import DeskError
-from commune_desk.gui import storage, theme
+from commune_desk.gui import dialogs, storage, theme
 from commune_desk.store.health import write_private
 from commune_desk.gui.background import Background
 from commune_desk.gui.fontsetup import prepare_fonts
@@ -332,10 +332,10 @@ class DeskApp(tk.Tk):
 
     def error(self, exc: BaseException, title: str = "Không thực hiện được") -> None:
         if isinstance(exc, DeskError):
-            messagebox.showerror(title, exc.message, parent=self)
+            dialogs.showerror(title, exc.message, parent=self)
         else:
             log.error("unexpected error", exc_info=exc)
-            messagebox.showerror(title, "Đã xảy ra lỗi không mong đợi; dữ liệu đã lưu không bị ảnh hưởng. "
+            dialogs.showerror(title, "Đã xảy ra lỗi không mong đợi; dữ liệu đã lưu không bị ảnh hưởng. "
                                         f"Chi tiết ghi trong nhật ký.\n({exc.__class__.__name__}: {exc})",
                                  parent=self)
 
@@ -391,7 +391,7 @@ def run_app(data_dir=None) -> None:
     except DeskError as exc:
         root = tk.Tk()
         root.withdraw()
-        messagebox.showerror("Commune Desk", exc.message)
+        dialogs.showerror("Commune Desk", exc.message, parent=root)
         sys.exit(2)
     app = DeskApp(desk, ask_first_admin=True)
     app.mainloop()

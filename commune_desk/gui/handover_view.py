@@ -132,6 +132,9 @@ class HandoverView(ttk.Frame):
         for f in self.inputs:
             f.input.bind("<Return>", lambda e, f=f: self._enter_in_field(f))
             f.input.bind("<KP_Enter>", lambda e, f=f: self._enter_in_field(f))
+            # a field's own Enter binding would swallow Ctrl+Enter before the window sees it
+            f.input.bind("<Control-Return>", lambda e: (self.hand_over(), "break")[1])
+            f.input.bind("<Control-KP_Enter>", lambda e: (self.hand_over(), "break")[1])
         self._who_changed()
 
         top = self.winfo_toplevel()
@@ -236,6 +239,8 @@ class HandoverView(ttk.Frame):
             field.set("")
             self.code_var.set(text if _CODE_IN_TEXT.fullmatch(text) else _CODE_IN_TEXT.search(text).group(0))
             self.lookup()
+        elif field is self.f_receipt:
+            self.hand_over()                  # Enter on the last field hands over, like Ctrl+Enter
         else:
             field.input.tk_focusNext().focus_set()
         return "break"

@@ -5,11 +5,11 @@ supplements, Ctrl+R refuse. The record is committed before anything is printed."
 import logging
 import tkinter as tk
 from pathlib import Path
-from tkinter import filedialog, messagebox, ttk
+from tkinter import filedialog, ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.forms.wording import time_in_words
-from commune_desk.gui import theme
+from commune_desk.gui import dialogs, theme
 from commune_desk.gui.widgets import Field, RowTips, enter_moves_on, wrap_to_width
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import CHANNELS, FormErrors, IntakeForm
@@ -522,7 +522,7 @@ class IntakeView(ttk.Frame):
         if not data:
             return
         who = data.get("name") or "(chưa có tên)"
-        if messagebox.askyesno("Khôi phục hồ sơ đang nhập dở",
+        if dialogs.askyesno("Khôi phục hồ sơ đang nhập dở",
                                f"Có một hồ sơ đang nhập dở chưa lưu (người nộp: {who}). Khôi phục để nhập tiếp?",
                                parent=self):
             self.restore_draft(data)

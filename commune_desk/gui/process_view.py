@@ -155,7 +155,9 @@ class ProcessView(ttk.Frame):
             self.tree.tag_configure(key, background=colour)
         scrolled(listbox, self.tree, row=1)
         self.tree.bind("<<TreeviewSelect>>", lambda e: self._row_picked())
-        self.tree.bind("<Return>", lambda e: self._row_picked())
+        self.tree.bind("<Return>", lambda e: self._enter_on_row())
+        self.tree.bind("<KP_Enter>", lambda e: self._enter_on_row())
+        self.tree.bind("<Down>", self._first_row, add="+")
 
     def _build_story_and_actions(self) -> ttk.Frame:
         """Right bottom: the open dossier's story, the warning line and the actions it allows."""
@@ -315,6 +317,29 @@ class ProcessView(ttk.Frame):
         return tags[0] if tags else None
 
     # ---- one dossier -----------------------------------------------------------------------------
+
+    def _first_row(self, event=None):
+        """Down in a list with nothing highlighted yet: the first dossier."""
+        rows = self.tree.get_children()
+        if rows and not self.tree.focus():
+            self.tree.focus(rows[0])
+            self.tree.selection_set(rows[0])
+            return "break"
+        return None
+
+    def _enter_on_row(self):
+        """Enter: open the highlighted dossier and go to its first action."""
+        item = self.tree.focus() or (self.tree.selection() or [None])[0]
+        if item is None:
+            self._first_row()
+            return "break"
+        if self.current is None or self.current.code != item:
+            self.tree.selection_set(item)
+            self.open(item)
+        first = next((w for w in self._shown_actions if str(w.cget("state")) != "disabled"), None)
+        if first is not None:
+            first.focus_set()
+        return "break"
 
     def _row_picked(self) -> None:
         sel = self.tree.selection()

@@ -30,14 +30,21 @@ class ReportView(ttk.Frame):
         self.date_from = Field(bar, "Từ ngày (ngày/tháng/năm)", 14)
         self.date_to = Field(bar, "Đến ngày", 14)
         self.split = Field(bar, "Chia theo", 18, widget="combo", values=[WHOLE_OFFICE, *SPLITS.values()])
+        # the choices on one line, the buttons on the next: both fit a 1024 px screen
+        choices, buttons = ttk.Frame(bar, style="Panel.TFrame"), ttk.Frame(bar, style="Panel.TFrame")
+        choices.pack(fill="x")
+        buttons.pack(fill="x", pady=(4, 0))
         for f in (self.preset, self.date_from, self.date_to, self.split):
-            f.pack(side="left", padx=4)
+            f.pack(in_=choices, side="left", padx=4)
+            f.lift(choices)                  # made before the row frame: keep them above it
         self.btn_run = ttk.Button(bar, text="Lập báo cáo (Enter)", style="Accent.TButton", command=self.refresh)
-        self.btn_run.pack(side="left", padx=(8, 4))
+        self.btn_run.pack(in_=buttons, side="left", padx=4)
         self.btn_pdf = ttk.Button(bar, text="Xuất PDF", command=lambda: self.export("pdf"))
         self.btn_xlsx = ttk.Button(bar, text="Xuất Excel", command=lambda: self.export("xlsx"))
-        self.btn_pdf.pack(side="left", padx=4)
-        self.btn_xlsx.pack(side="left", padx=4)
+        self.btn_pdf.pack(in_=buttons, side="left", padx=4)
+        self.btn_xlsx.pack(in_=buttons, side="left", padx=4)
+        for b in (self.btn_run, self.btn_pdf, self.btn_xlsx):
+            b.lift(buttons)
         self.preset.input.bind("<<ComboboxSelected>>", lambda e: self.apply_preset())
         self.split.input.bind("<<ComboboxSelected>>", lambda e: self.refresh())
         for f in (self.date_from, self.date_to):

@@ -171,7 +171,10 @@ class SetupWizard(tk.Toplevel):
         self.steps: list[Step] = [cls(self) for cls in steps]
         for step in self.steps:
             step.grid(row=0, column=0, sticky="nsew")
-            enter_moves_on([f.input for f in step.fields.values()])
+            inputs = [f.input for f in step.fields.values()]
+            enter_moves_on(inputs[:-1])
+            for seq in ("<Return>", "<KP_Enter>"):     # Enter on a page's last field: Tiếp / Hoàn tất
+                inputs[-1].bind(seq, lambda e: (self.next(), "break")[1])
         self.answers: dict[type, dict] = {}
         bar = ttk.Frame(outer, style="Panel.TFrame")
         bar.pack(fill="x", pady=(14, 0))
@@ -237,11 +240,11 @@ class SetupWizard(tk.Toplevel):
                 desk.setup(**office, **printer, upstream_url=upstream.get("server") or None)
                 if admin and not desk.has_accounts():
                     desk.create_first_admin(admin["name"], admin["password"], admin["full_name"])
-            if upstream:                      # after the set-up: a failed enrolment keeps the rest
+            if upstream.get("server"):        # after the set-up: a failed enrolment keeps the rest
                 from commune_desk.sync import enroll
                 enroll(desk, upstream["server"], upstream["code"])
         except DeskError as exc:
-            fallback = self.steps[-1] if upstream else self.steps[0]
+            fallback = self.steps[-1] if upstream.get("server") else self.steps[0]
             step = next((s for s in self.steps if exc.field in s.fields), fallback)
             self._show(self.steps.index(step))
             step.show_error(exc)

@@ -4,9 +4,10 @@ integrity check and backup off the UI thread, the backup on exit, and Quản tr�
 import logging
 from datetime import date
 from pathlib import Path
-from tkinter import filedialog, messagebox, simpledialog, ttk
+from tkinter import filedialog, simpledialog, ttk
 
 from commune_desk.errors import DeskError
+from commune_desk.gui import dialogs
 from commune_desk.store import backup, health
 
 log = logging.getLogger("commune_desk.gui")
@@ -118,7 +119,7 @@ class BackupTab(ttk.Frame):
             password = simpledialog.askstring("Mật khẩu", "Mật khẩu của bản sao lưu:", show="•", parent=self)
             if not password:
                 return
-        if messagebox.askyesno("Khôi phục", "Thay dữ liệu hiện tại bằng bản sao lưu này? Tệp hiện tại được giữ "
+        if dialogs.askyesno("Khôi phục", "Thay dữ liệu hiện tại bằng bản sao lưu này? Tệp hiện tại được giữ "
                                             "lại bên cạnh.", parent=self):
             self.restore_from(Path(name), password)
 

@@ -38,6 +38,9 @@ def standing(desk, d, now: datetime) -> str:
     cal = desk.calendar()
     if now > d.due_at:
         return f"Quá hạn {span_text(cal, cal.working_time_between(d.due_at, now))}"
+    due = d.due_at.astimezone(TZ)
+    if due.date() == now.astimezone(TZ).date():
+        return f"Hôm nay, hạn {due:%H:%M}"             # the due-today queue says so, not «Còn 1 ngày»
     return f"Còn {span_text(cal, cal.working_time_between(now, d.due_at))}"
 
 
