@@ -94,7 +94,12 @@ def authorize(args):
                             "commune-desk setup … --admin-user TÊN --admin-password-stdin.")
         return None
     from commune_desk.store.desk import Desk
-    desk = Desk(args.data_dir, clock=env_clock())
+    try:
+        desk = Desk(args.data_dir, clock=env_clock())
+    except DeskError:
+        if command == "restore":
+            return None     # a file too damaged to open: restoring is the way forward
+        raise
     try:
         if command == "restore" and desk.read_only is not None:
             return None     # a damaged file cannot record a sign-in; it is kept aside, not lost

@@ -291,3 +291,68 @@ def test_an_upgrade_is_backed_up_first(data, tmp_path, monkeypatch):
     assert [r[0] for r in con.execute("SELECT code FROM dossier WHERE code IS NOT NULL ORDER BY code")] == before
     assert not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'later'").fetchone()
     con.close()
+
+
+def test_fault_rounds_lose_nothing_double_nothing_and_store_nothing_wrong(data, tmp_path):
+    """Rounds of bad luck in turn — full disk, a lock held elsewhere, damaged pages, a truncated
+    file — with intakes through the real command before, during and after each; the damaged
+    rounds restore the backup made when the window last closed. Prints the figures."""
+    kinds = ["full", "lock", "pages", "truncate"] * int(os.environ.get("FAULT_CYCLES", "1"))
+    typed = {c: None for c in codes(data)}          # code -> name the clerk typed (None: seeded)
+    faults = refused_total = 0
+
+    def take(name, **kw):
+        out = intake(data, name, **kw)
+        if out.returncode == 0:
+            typed[json.loads(out.stdout)["code"]] = name
+            return True
+        assert out.returncode == 2 and "không mong đợi" not in out.stderr, out.stderr
+        return False
+
+    for rnd, kind in enumerate(kinds):
+        assert take(f"Trước Lỗi {rnd}")
+        db = data / "desk.sqlite3"
+        faults += 1
+        if kind == "full":
+            ok(data, "show", codes(data)[0])
+            limit = _limit_file_size(db.stat().st_size + 4 * 1024)
+            misses = 0
+            for i in range(60):
+                misses += not take(f"Đầy Đĩa {rnd} {i}", preexec=limit)
+                if misses == 2:
+                    break
+            refused_total += misses
+        elif kind == "lock":
+            holder = subprocess.Popen([sys.executable, "-c", f"""
+import sqlite3, sys
+con = sqlite3.connect({str(db)!r}, isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+"""], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            assert holder.stdout.readline().strip() == "locked"
+            refused_total += not take(f"Bị Khoá {rnd}")
+            holder.communicate("\n", timeout=30)
+        else:
+            saved = ok(data, "backup", "--json")["path"]         # as the window does when it closes
+            if kind == "pages":
+                overwrite_pages(db, [table_root(db, "procedure")], seed=rnd)
+            else:
+                with open(db, "r+b") as f:
+                    f.truncate(db.stat().st_size // 3)
+            refused_total += not take(f"Tệp Hỏng {rnd}")
+            ok(data, "restore", saved)
+        assert take(f"Sau Lỗi {rnd}")
+        assert ok(data, "check", "--json")["ok"] is True
+
+    con = sqlite3.connect(data / "desk.sqlite3")
+    stored = dict(con.execute("SELECT code, applicant_name FROM dossier WHERE code IS NOT NULL").fetchall())
+    all_codes = [r[0] for r in con.execute("SELECT code FROM dossier WHERE code IS NOT NULL")]
+    con.close()
+    lost = sum(1 for c in typed if c not in stored)
+    doubled = len(all_codes) - len(set(all_codes))
+    wrong = sum(1 for c, name in typed.items() if name is not None and stored.get(c) != name)
+    print(f"\nstorage faults: rounds {len(kinds)}, faults {faults}, refused with a sentence {refused_total}, "
+          f"saved {len(typed)}, lost {lost}, doubled {doubled}, wrong {wrong}")
+    assert refused_total >= len(kinds) * 3 // 4
+    assert (lost, doubled, wrong) == (0, 0, 0)
