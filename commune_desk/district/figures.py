@@ -64,10 +64,10 @@ def layout(db) -> Layout:
                 "channel": ("(CASE WHEN channel IN (2, 3) THEN channel ELSE 1 END)", None)})
 
 
-def _overdue(db, L, period_from, period_to, now, where="", params=()) -> list[tuple[int, rule.OverdueItem]]:
+def _overdue(db, L, period_from, period_to, now, where="", params=(), limit=None) -> list[tuple[int, rule.OverdueItem]]:
     import json
     at = rule.judged_at(period_to, now)
-    rows = run_overdue(db, L, "commune_id, snapshot", period_from, period_to, now, where, params)
+    rows = run_overdue(db, L, "commune_id, snapshot", period_from, period_to, now, where, params, limit)
     return [(cid, rule.overdue_item(json.loads(snap) if isinstance(snap, str) else snap, at)) for cid, snap in rows]
 
 
@@ -89,14 +89,11 @@ def commune_report(db, commune_id: int, period_from: date, period_to: date, now:
 
 
 def all_communes(db, period_from: date, period_to: date, now: datetime, overdue_limit: int = 500):
-    """{commune_id: Report} for every commune with dossiers, and the overdue list across them
-    [(commune_id, OverdueItem)], longest overdue first, at most `overdue_limit` rows."""
+    """{commune_id: Report} for every commune with dossiers (their figures; the overdue lists stay
+    empty), and the overdue list across them [(commune_id, OverdueItem)], longest overdue first,
+    at most `overdue_limit` rows (a province may have thousands)."""
     L = layout(db)
     at = rule.judged_at(period_to, now)
     reports = {k: rule.from_counts(c, period_from, period_to, at)
                for k, _, c in run_counts(db, L, period_from, period_to, now, "commune")}
-    overdue = _overdue(db, L, period_from, period_to, now)
-    for cid, item in overdue:
-        reports[cid].overdue.append(item)
-    overdue.sort(key=lambda x: (-x[1].overdue_days, x[1].code))
-    return reports, overdue[:overdue_limit]
+    return reports, _overdue(db, L, period_from, period_to, now, limit=overdue_limit)

@@ -122,12 +122,13 @@ def add_classes(counts: dict, kind: int, state: int, channel, status, post, ext,
             counts["open_supplement"] += n if waiting else 0
 
 
-def overdue_sql(L: Layout, columns: str, where: str = "") -> str:
+def overdue_sql(L: Layout, columns: str, where: str = "", limit: int | None = None) -> str:
     # the rows are found on the report's columns alone (the desk's covering index), then read
     inner = f"SELECT id FROM {L.table} WHERE {L.received} < :e AND {_open_overdue(L)}"
     if where:
         inner += f" AND {where}"
-    return f"SELECT {columns} FROM {L.table} WHERE id IN ({inner}) ORDER BY {L.due}, code"
+    sql = f"SELECT {columns} FROM {L.table} WHERE id IN ({inner}) ORDER BY {L.due}, code"
+    return sql + (f" LIMIT {int(limit)}" if limit else "")
 
 
 def run_counts(db, L: Layout, period_from: date, period_to: date, now: datetime, by: str | None = None,
@@ -148,10 +149,11 @@ def run_counts(db, L: Layout, period_from: date, period_to: date, now: datetime,
 
 
 def run_overdue(db, L: Layout, columns: str, period_from: date, period_to: date, now: datetime,
-                where: str = "", where_params: tuple = ()) -> list[tuple]:
+                where: str = "", where_params: tuple = (), limit: int | None = None) -> list[tuple]:
+    """The open overdue dossiers of the period, longest overdue first (at most `limit`)."""
     start, end = rule.period_bounds(period_from, period_to)
     at = rule.judged_at(period_to, now)
-    sql, params = _bind(L, overdue_sql(L, columns, where), {"e": L.bound(end), "a": L.bound(at)})
+    sql, params = _bind(L, overdue_sql(L, columns, where, limit), {"e": L.bound(end), "a": L.bound(at)})
     return db.execute_sql(sql, params + list(where_params)).fetchall()
 
 

@@ -67,6 +67,7 @@ def test_the_district_sql_agrees_with_the_rule(district, snaps):
     everyone, overdue = all_communes(db, *PERIOD, NOW)
     if commune_id in everyone:
         assert _figures(everyone[commune_id]) == _figures(expected)
+    assert [o.code for _, o in overdue] == [o.code for o in expected.overdue]
     for key, label, group in commune_report(db, commune_id, *PERIOD, NOW, by="field"):
         assert _figures(group) == _figures(build_report([s for s in snaps if s["field"] == key], *PERIOD, NOW))
 
