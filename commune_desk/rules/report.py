@@ -193,14 +193,6 @@ def buckets(snap: dict, start: datetime, end: datetime, at: datetime) -> list[st
     return out
 
 
-def count(snapshots, start: datetime, end: datetime, at: datetime) -> dict:
-    totals = dict.fromkeys(COUNTS, 0)
-    for snap in snapshots:
-        for key in buckets(snap, start, end, at):
-            totals[key] += 1
-    return totals
-
-
 def from_counts(counts: dict, period_from: date, period_to: date, at: datetime,
                 overdue: list | None = None) -> Report:
     """The published figures from the COUNTS of one group (the SQL aggregate's row)."""

@@ -3,10 +3,12 @@
 The same statement runs on the desk's SQLite file and on the district's SQLite or PostgreSQL
 database; a `Layout` says how each keeps the columns the figures need (the desk: ISO text in
 office time, so text order is time order and the first ten characters are the office day; the
-district: epoch seconds, the office day starting at ((s + 7 h) / 1 day) * 1 day - 7 h). Every condition here is one line
-of `rules.report.buckets`, and tests/test_report_sql.py holds them to agreement on generated data.
+district: epoch seconds, its office day starting at ((s + 7 h) // 1 day) * 1 day - 7 h). Each row
+is classified once by two CASE ladders that restate `rules.report.buckets`; the tests in
+tests/reports/ hold the two to agreement on generated data, on SQLite and PostgreSQL.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
@@ -38,23 +40,18 @@ def _open_overdue(L: Layout) -> str:
             f"AND ({F} IS NULL OR {F} >= :e) AND (status <> {rule.SUPPLEMENT} OR ({S} IS NOT NULL AND {S} > {D}))")
 
 
+_MARK = re.compile(r":([sea])\b")
+
+
 def _bind(L: Layout, sql: str, values: dict) -> tuple[str, list]:
-    """Named markers :s :e :a to the driver's positional parameters, in order."""
-    params, out, i = [], [], 0
-    while True:
-        j = sql.find(":", i)
-        if j < 0 or j + 1 >= len(sql) or sql[j + 1] not in values:
-            if j < 0:
-                out.append(sql[i:])
-                break
-            out.append(sql[i:j + 1])
-            i = j + 1
-            continue
-        out.append(sql[i:j])
-        out.append(L.param)
-        params.append(values[sql[j + 1]])
-        i = j + 2
-    return "".join(out), params
+    """The markers :s (period start), :e (its end) and :a (judged at) as the driver's positional
+    parameters, in order."""
+    params = []
+
+    def mark(m):
+        params.append(values[m[1]])
+        return L.param
+    return _MARK.sub(mark, sql), params
 
 
 # What each dossier is, computed once per row (a SUM per bucket evaluated ~20 conditions a row):
