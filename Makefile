@@ -51,6 +51,7 @@ docs: venv
 	$(PY) docs/make_form_samples.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_processing.py
+	for size in 1024x768 1366x768; do xvfb-run -a -s "-screen 0 $${size}x24" $(PY) -m tests.gui.fit_check --shots docs/screens; done
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_report_samples.py
 	$(PY) docs/make_screenshots_district.py
 	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) docs/make_screenshots_setup.py

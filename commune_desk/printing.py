@@ -24,7 +24,7 @@ log = logging.getLogger("commune_desk.printing")
 
 PRINT_TIMEOUT = 30  # seconds
 PAPER_MEDIA = {"a5": "A5", "a4": "A4", "80mm": "Custom.80x297mm"}   # `lp -o media=…` per paper
-PAPER_LABELS = {"a5": "A5", "a4": "A4", "80mm": "Giấy in nhiệt 80 mm"}
+PAPER_LABELS = {"a5": "A5", "a4": "A4", "80mm": "Cuộn nhiệt 80 mm"}            # as the clerk reads them
 
 NO_PRINTER = "Chưa chọn máy in — vào Quản trị (F7) để chọn."
 PRINTER_GONE = "Máy in «{name}» không còn trong hệ thống — vào Quản trị (F7) để chọn lại."

@@ -3,6 +3,7 @@
 from tkinter import ttk
 
 from commune_desk.errors import DeskError
+from commune_desk.gui.printer_tab import PrinterTab
 from commune_desk.gui.storage import BackupTab
 from commune_desk.gui.widgets import Field
 from commune_desk.rules.dates import read_day
@@ -11,7 +12,6 @@ SETTINGS = [("office_name", "Tên cơ quan", 40), ("unit", "Tên bộ phận (d�
             ("address", "Địa chỉ trụ sở (in nơi nhận kết quả)", 50), ("clerk_name", "Cán bộ tiếp nhận", 30),
             ("place", "Địa danh trên phiếu", 24), ("head_name", "Người ký văn bản (thủ trưởng)", 30),
             ("lookup_url", "Địa chỉ tra cứu trong mã QR ({code})", 50), ("upstream_url", "Máy chủ cấp trên", 50),
-            ("printer", "Máy in (để trống: máy in mặc định)", 40),
             ("idle_lock_minutes", "Tự khóa màn hình sau (phút)", 6)]
 
 
@@ -25,6 +25,8 @@ class AdminView(ttk.Frame):
         tabs.add(self._office_tab(tabs), text="Cơ quan")
         tabs.add(self._catalog_tab(tabs), text="Danh mục thủ tục, lệ phí")
         tabs.add(self._calendar_tab(tabs), text="Ngày nghỉ, ngày làm bù")
+        self.printer_tab = PrinterTab(tabs, app)
+        tabs.add(self.printer_tab, text="Máy in")
         self.backups = BackupTab(tabs, app)
         tabs.add(self.backups, text="Sao lưu, khôi phục")
 
@@ -32,9 +34,13 @@ class AdminView(ttk.Frame):
     def _office_tab(self, parent):
         tab = ttk.Frame(parent, style="Panel.TFrame", padding=12)
         self.settings = {}
-        for key, label, width in SETTINGS:
-            f = Field(tab, label, width)
-            f.pack(anchor="w", fill="x", pady=2)
+        grid = ttk.Frame(tab, style="Panel.TFrame")          # two columns: the tab fits 768 px in height
+        grid.pack(fill="x")
+        grid.columnconfigure(0, weight=1, uniform="s")
+        grid.columnconfigure(1, weight=1, uniform="s")
+        for i, (key, label, width) in enumerate(SETTINGS):
+            f = Field(grid, label, min(width, 24))
+            f.grid(row=i // 2, column=i % 2, sticky="ew", padx=(0, 12), pady=2)
             self.settings[key] = f
         ttk.Label(tab, text="Mã định danh cơ quan và số quầy chỉ đặt khi thiết lập (commune-desk setup).",
                   style="Muted.TLabel").pack(anchor="w", pady=4)
@@ -139,3 +145,4 @@ class AdminView(ttk.Frame):
                 f.set(getattr(cfg, key))
         self._fill_catalog()
         self.backups.on_show()
+        self.printer_tab.on_show()

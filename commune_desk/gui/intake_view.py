@@ -11,6 +11,7 @@ from commune_desk.errors import DeskError
 from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import dialogs, theme
 from commune_desk.gui.widgets import Field, RowTips, enter_moves_on, wrap_to_width
+from commune_desk.printing import PAPER_LABELS
 from commune_desk.rules.deadline import compute_due
 from commune_desk.rules.intake import CHANNELS, FormErrors, IntakeForm
 
@@ -29,7 +30,7 @@ FIELD_SPECS = [
     ("post_address", "Địa chỉ nhận kết quả qua bưu chính", 60, False, "để trống: dùng địa chỉ người nộp"),
 ]
 CHANNEL_LABELS = [f"{k} – {v}" for k, v in CHANNELS.items()]
-PAPERS = {"A5": "a5", "A4": "a4", "Cuộn nhiệt 80 mm": "80mm"}
+PAPERS = {label: key for key, label in PAPER_LABELS.items()}
 OUTCOME_FORM = {"accepted": "01", "supplement": "02", "refused": "03"}
 DRAFT_DELAY_MS = 700
 

@@ -1,5 +1,6 @@
 """Open the real window on the X display in $DISPLAY, show every screen with sample data, and print
-as JSON the controls that lie outside the visible window; with --shots DIR, screenshot each screen.
+as JSON the controls that lie outside the visible window; with --shots DIR, screenshot each screen
+into DIR/<width>x<height>/<screen>.png.
 
     python -m tests.gui.fit_check [--shots docs/screens]
 
@@ -95,10 +96,15 @@ def main(argv=None) -> int:
             if issues:
                 found[key + suffix] = issues
             if args.shots:
+                if key == "admin":                       # the printer choice is the page to show
+                    tab = app.screens[key].printer_tab
+                    tab.master.select(tab)
+                    settle(app)
                 holder = app.holders[key]
                 holder.canvas.yview_moveto(0)
                 app.focus_set()
-                path = args.shots / f"{key}{suffix}-{size}.png"
+                (args.shots / size).mkdir(parents=True, exist_ok=True)
+                path = args.shots / size / f"{key}{suffix}.png"
                 shot(app, path)
                 shots.append(str(path))
     print(json.dumps({"window": [app.winfo_width(), app.winfo_height()],
