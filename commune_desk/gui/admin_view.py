@@ -5,7 +5,7 @@ from tkinter import ttk
 from commune_desk.errors import DeskError
 from commune_desk.gui.printer_tab import PrinterTab
 from commune_desk.gui.storage import BackupTab
-from commune_desk.gui.widgets import Field
+from commune_desk.gui.widgets import Field, cell_tips
 from commune_desk.rules.dates import read_day
 
 SETTINGS = [("office_name", "Tên cơ quan", 40), ("unit", "Tên bộ phận (dòng 2 tiêu đề)", 40),
@@ -72,6 +72,7 @@ class AdminView(ttk.Frame):
             self.catalog.heading(col, text=text)
             self.catalog.column(col, width=width, anchor=anchor)
         self.catalog.pack(fill="both", expand=True)
+        cell_tips(self.catalog, "name")
         row = ttk.Frame(tab, style="Panel.TFrame")
         row.pack(fill="x", pady=6)
         self.fee = Field(row, "Lệ phí mới (đồng) cho thủ tục đang chọn", 14)

@@ -220,7 +220,7 @@ class IntakeView(ttk.Frame):
         for seq, outcome in (("<Control-s>", "accepted"), ("<Control-b>", "supplement"), ("<Control-r>", "refused")):
             top.bind(seq, lambda e, o=outcome: self._if_shown(lambda: self.submit(o)))
         top.bind("<Control-n>", lambda e: self._if_shown(self.clear))
-        top.bind("<Control-d>", lambda e: self._if_shown(self.tick_all))
+        top.bind("<Control-d>", lambda e: self._if_shown(self._all_papers_key))
 
     def _if_shown(self, fn):
         if self.app.current == "intake":
@@ -333,6 +333,13 @@ class IntakeView(ttk.Frame):
         self.checklist.item(str(index), values=self._doc_row(self.procedure.documents[index], received))
         self._show_doc_detail()
         self._schedule_draft()
+
+    def _all_papers_key(self) -> None:
+        """Ctrl+D in the checklist: every paper handed over, so on to the applicant."""
+        in_list = self.focus_get() is self.checklist
+        self.tick_all()
+        if in_list and self.procedure:
+            self.fields["name"].input.focus_set()
 
     def tick_all(self) -> None:
         """Ctrl+D: the citizen handed over every paper of the checklist."""

@@ -15,7 +15,7 @@ from commune_desk.forms.wording import time_in_words
 from commune_desk.gui import theme
 from commune_desk.gui.story import StoryPanel
 from commune_desk.gui.tables import fit_columns, scrolled, short, standing
-from commune_desk.gui.widgets import Field
+from commune_desk.gui.widgets import Field, cell_tips
 from commune_desk.rules import lifecycle
 from commune_desk.rules.dates import parse_office_instant
 from commune_desk.rules.deadline import due_soon
@@ -154,6 +154,7 @@ class ProcessView(ttk.Frame):
         for key, colour in theme.URGENCY_COLOURS.items():
             self.tree.tag_configure(key, background=colour)
         scrolled(listbox, self.tree, row=1)
+        cell_tips(self.tree, "procedure", "name", "assignee")
         self.tree.bind("<<TreeviewSelect>>", lambda e: self._row_picked())
         self.tree.bind("<Return>", lambda e: self._enter_on_row())
         self.tree.bind("<KP_Enter>", lambda e: self._enter_on_row())

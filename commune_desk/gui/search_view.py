@@ -7,6 +7,7 @@ from tkinter import ttk
 from commune_desk.errors import DeskError
 from commune_desk.gui import theme
 from commune_desk.gui.story import StoryPanel
+from commune_desk.gui.widgets import cell_tips
 from commune_desk.gui.tables import fit_columns, scrolled, short, standing
 from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.statuses import Status
@@ -63,6 +64,7 @@ class SearchView(ttk.Frame):
         fit_columns(self.tree, {"code": 205, "id_number": 115, "phone": 100, "due": 125},
                     {"name": 3, "procedure": 3, "status": 3}, minimum=120)
         scrolled(listing, self.tree)
+        cell_tips(self.tree, "procedure", "name")
         self.tree.bind("<Return>", lambda e: self.open_selected())
         self.tree.bind("<Double-1>", lambda e: self.open_selected())
 

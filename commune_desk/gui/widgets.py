@@ -142,6 +142,16 @@ def wrap_to_width(label: ttk.Label, margin: int = 6) -> None:
     label.bind("<Configure>", lambda e: label.configure(wraplength=max(e.width - margin, 120)), add="+")
 
 
+def cell_tips(tree: ttk.Treeview, *columns: str) -> "RowTips":
+    """Hovering a row shows these columns of it in full (a long procedure name cut by its column)."""
+    def text(item) -> str:
+        item = str(item)
+        if not tree.exists(item):
+            return ""
+        return " — ".join(v for v in (str(tree.set(item, c)) for c in columns) if v)
+    return RowTips(tree, text)
+
+
 class RowTips:
     """The whole text of the list row under the pointer, in a small window beside it: long procedure
     and document names are readable in full however narrow the column."""

@@ -139,3 +139,50 @@ def test_first_run_setup_saves_on_enter(tmp_path, clock):
     finally:
         app.destroy()
         desk.close()
+
+
+def test_a_whole_intake_by_real_keyboard(app, desk):
+    """xdotool types as a clerk would, no mouse: procedure, papers, applicant, accept. Counts the
+    keystrokes (printed with -s: the figure quoted in the issue's close)."""
+    import shutil
+    import subprocess
+    import pytest
+    from commune_desk.store.models import Dossier
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed")
+    view = app.screens["intake"]
+    app.deiconify()
+    app.lift()
+    view.proc_entry.focus_force()
+    pump(app, 0.3)
+    keys = 0
+
+    def type_(text):
+        nonlocal keys
+        subprocess.run(["xdotool", "type", "--delay", "5", text], check=True, timeout=20)
+        keys += len(text)
+        pump(app, 0.1)
+
+    def key(*names):
+        nonlocal keys
+        for name in names:
+            subprocess.run(["xdotool", "key", name], check=True, timeout=20)
+            keys += 1
+            pump(app, 0.1)
+
+    type_("khai sinh")
+    key("Return")                                  # «Đăng ký khai sinh», focus on its papers
+    key("ctrl+d")                                  # every paper handed over: on to the applicant
+    type_("Nguyen Van Dat")
+    key("Return")
+    type_("001090012345")
+    key("Return", "Return")                        # past the birth date
+    type_("0912345678")
+    key("ctrl+s")
+    pump(app, 0.3)
+    row = Dossier.get(Dossier.applicant_name == "Nguyen Van Dat")
+    assert row.procedure_id == "HT-KS" and row.code and row.phone == "0912345678"
+    assert len(row.documents) == len(desk.procedure("HT-KS").documents)
+    commands = keys - len("khai sinh") - len("Nguyen Van Dat") - len("001090012345") - len("0912345678")
+    print(f"whole intake: {keys} keystrokes, {commands} of them not text")
+    assert commands == 6
