@@ -31,6 +31,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until(predicate, timeout: float = 60.0, what: str = "the condition"):
+    """Poll `predicate` until it returns something true and return that; fail after `timeout`
+    seconds. Tests wait on what they can observe, never for a fixed time: a loaded machine may
+    take long, the deadline is only there so a real hang fails instead of blocking forever."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
 # ---- PostgreSQL ------------------------------------------------------------------------------
 
 def pg_bin() -> Path:
@@ -162,7 +176,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.agency = AGENCY      # the commune the current test works with
 
-    def start(self, timeout: float = 20.0) -> "Server":
+    def start(self, timeout: float = 60.0) -> "Server":
         log = open(self.workdir / "server.log", "ab")
         self.proc = subprocess.Popen(
             [*self.command, "--db", self.db_url, "serve", "--host", "127.0.0.1",

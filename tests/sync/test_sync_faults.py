@@ -14,7 +14,7 @@ from commune_desk.rules.statuses import Status
 from commune_desk.store import outbox
 from commune_desk.store.models import Event
 from commune_desk.sync import run_pass, sync_status
-from harness import FaultProxy, assert_converged, enroll, intake, sync_options
+from harness import FaultProxy, assert_converged, enroll, intake, sync_options, wait_until
 
 
 @pytest.fixture
@@ -168,8 +168,13 @@ def _desk_sync_process(data_dir, url):
 def test_desk_killed_mid_batch_resumes_on_the_same_file(server, proxy, enrolled):
     intake(enrolled, 12)
     proxy.faults = ["pass", "hold"]          # the second batch is committed, its reply held
+    proxy.hold_s = 300                       # held until the test lets go, however slow the machine
     proc = _desk_sync_process(enrolled.data_dir, proxy.url)
-    assert proxy.replied.wait(20), proc.communicate()
+    assert proxy.replied.wait(60), proc.communicate()
+    # the desk sends batch 2 while it records batch 1's acknowledgements (engine._push_all): kill it
+    # once those are committed, so that only the held batch is in doubt
+    wait_until(lambda: sync_status(enrolled)["waiting"] == 7, what="the desk recording the first batch")
+    assert proc.poll() is None
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     proxy.released.set()
@@ -187,15 +192,18 @@ def test_server_restarted_mid_batch(server, proxy, enrolled):
     intake(enrolled, 15)
     proxy.faults = ["pass", "hold_drop"]
     box = {}
-    opts = sync_options(proxy.url, attempts=12, batch_size=5)
+    # refusals while the server restarts are retried for about a minute (the restart may be slow
+    # on a loaded machine; it is waited for below, not guessed)
+    opts = sync_options(proxy.url, attempts=70, batch_size=5)
     opts.retry.base_s, opts.retry.cap_s = 0.2, 1.0
     worker = threading.Thread(target=lambda: box.setdefault("r", run_pass(enrolled, opts)))
     worker.start()
-    assert proxy.replied.wait(20)
+    assert proxy.replied.wait(60)
     server.kill()
     proxy.released.set()                     # the desk sees its connection die, then refusals
-    server.start()
-    worker.join(60)
+    server.start(timeout=60)
+    worker.join(120)
+    assert not worker.is_alive(), "the sync pass did not end"
     result = box["r"]
     assert result.error is None
     assert (result.accepted, result.duplicates) == (10, 5)

@@ -7,10 +7,10 @@ import time
 import pytest
 
 from commune_desk.sync import SyncFinished, SyncProgress, SyncStarted, SyncWorker, sync_status
-from harness import FaultProxy, assert_converged, enroll, intake, sync_options
+from harness import FaultProxy, assert_converged, enroll, intake, sync_options, wait_until
 
 
-def _drain_until_finished(messages, timeout=20):
+def _drain_until_finished(messages, timeout=60):
     got = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -61,8 +61,9 @@ def test_stop_never_waits_for_a_hung_server(server, desk1):
     messages = queue.Queue()
     worker = SyncWorker(desk1, messages, interval_s=3600, options=opts).start()
     try:
-        assert isinstance(messages.get(timeout=10), SyncStarted)
-        time.sleep(0.5)                        # the push is now hanging inside the worker
+        assert isinstance(messages.get(timeout=60), SyncStarted)
+        # the push reached the server through the proxy and now hangs inside the worker
+        wait_until(lambda: proxy.seen, what="the push reaching the proxy")
         assert [m for _, m, _ in proxy.seen] == ["hang"]
         # the UI thread is free the whole time: the status bar reads while the push still hangs
         assert sync_status(desk1)["waiting"] == 2
@@ -73,7 +74,7 @@ def test_stop_never_waits_for_a_hung_server(server, desk1):
     finally:
         proxy.close()
     # once the connection drops, the worker sees it was asked to stop and ends without retrying
-    worker._thread.join(10)
+    worker._thread.join(60)
     assert not worker.alive
     assert len(proxy.seen) == 1
     assert sync_status(desk1)["waiting"] == 2
