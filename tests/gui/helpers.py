@@ -16,7 +16,21 @@ def pump(app, seconds: float = 0.0) -> None:
         time.sleep(0.01)
 
 
-def wait_background(app, timeout: float = 20.0) -> None:
+def pump_until(app, predicate, timeout: float = 60.0, what: str = "the window") -> None:
+    """Let Tk run until `predicate()` holds (an after() job ran, X events arrived, the window was
+    mapped); fail after `timeout` s. Never a fixed wait: a loaded machine may take long."""
+    end = time.monotonic() + timeout
+    while True:
+        app.update()
+        if predicate():
+            app.update()
+            return
+        if time.monotonic() > end:
+            raise AssertionError(f"{what}: not done within {timeout:.0f} s")
+        time.sleep(0.01)
+
+
+def wait_background(app, timeout: float = 60.0) -> None:
     end = time.monotonic() + timeout
     while app.background.busy:
         app.update()

@@ -3,7 +3,7 @@
 from commune_desk.gui.app import DeskApp
 from commune_desk.gui.setup_wizard import SetupWizard
 from commune_desk.store.desk import Desk
-from tests.gui.helpers import accept, pump
+from tests.gui.helpers import accept, pump, pump_until
 
 
 def test_open_dossier_event_shows_it_in_processing(app, desk):
@@ -19,7 +19,7 @@ def test_first_run_setup_then_the_window_shows_the_office(tmp_path, clock, messa
     desk = Desk(tmp_path / "new", clock=clock)
     app = DeskApp(desk)
     try:
-        pump(app, 0.3)
+        pump_until(app, lambda: any(isinstance(w, SetupWizard) for w in app.winfo_children()), what="the set-up wizard")
         [wizard] = [w for w in app.winfo_children() if isinstance(w, SetupWizard)]
         wizard.step.fields["office_name"].set("UBND xã Phúc Lợi")
         wizard.step.fields["agency_code"].set("000.30.36.H26")

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from commune_desk.rules.statuses import Status
-from tests.gui.helpers import accept, pump
+from tests.gui.helpers import accept, pump, pump_until
 
 KEYSYMS = {".": "period", "-": "minus"}
 
@@ -175,9 +175,12 @@ def test_real_keyboard_scan_with_xdotool(app, desk, clock):
     app.lift()
     app.focus_force()
     view.scan_entry.focus_force()
-    pump(app, 0.3)
+    # the keys go where the X server has its focus: wait until Tk has given it to the field (only
+    # once the window is mapped, which X reports when it gets to it)
+    pump_until(app, lambda: app.focus_get() is view.scan_entry, what="the scan field's focus")
     subprocess.run(["xdotool", "type", "--delay", "5", d.code], check=True, timeout=20)
     subprocess.run(["xdotool", "key", "Return"], check=True, timeout=20)
-    pump(app, 0.5)
+    # the X server delivers the keys when it gets to them: wait for the looked-up card
+    pump_until(app, lambda: view.card_text()["code"], what="the scanned dossier's card")
     assert view.card_text()["code"] == d.code
     assert view.message.cget("text").startswith(f"Hồ sơ {d.code} đã có kết quả.")

@@ -1,7 +1,7 @@
 """The counter by keyboard alone: F2's queue, F3's hand-over, the message boxes, first-run set-up."""
 
 from commune_desk.rules.statuses import Status
-from tests.gui.helpers import accept, pump
+from tests.gui.helpers import accept, pump, pump_until
 
 
 def test_f2_down_and_enter_open_the_dossier(app, desk, clock):
@@ -110,7 +110,7 @@ def test_first_run_setup_saves_on_enter(tmp_path, clock):
     desk = Desk(tmp_path / "new", clock=clock)
     app = DeskApp(desk)
     try:
-        pump(app, 0.2)
+        pump_until(app, lambda: any(isinstance(w, SetupWizard) for w in app.winfo_children()), what="the set-up wizard")
         wizard = next(w for w in app.winfo_children() if isinstance(w, SetupWizard))
 
         def enter_in(key):
@@ -154,7 +154,9 @@ def test_a_whole_intake_by_real_keyboard(app, desk):
     app.deiconify()
     app.lift()
     view.proc_entry.focus_force()
-    pump(app, 0.3)
+    # the keys go where the X server has its focus: wait until Tk has given it to the field (only
+    # once the window is mapped, which X reports when it gets to it)
+    pump_until(app, lambda: app.focus_get() is view.proc_entry, what="the procedure field's focus")
     keys = 0
 
     def type_(text):
@@ -179,7 +181,9 @@ def test_a_whole_intake_by_real_keyboard(app, desk):
     key("Return", "Return")                        # past the birth date
     type_("0912345678")
     key("ctrl+s")
-    pump(app, 0.3)
+    # the X server delivers the keys when it gets to them: wait for the saved dossier
+    pump_until(app, lambda: Dossier.select().where(Dossier.applicant_name == "Nguyen Van Dat").exists(),
+               what="the dossier typed in")
     row = Dossier.get(Dossier.applicant_name == "Nguyen Van Dat")
     assert row.procedure_id == "HT-KS" and row.code and row.phone == "0912345678"
     assert len(row.documents) == len(desk.procedure("HT-KS").documents)

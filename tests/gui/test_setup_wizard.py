@@ -5,7 +5,7 @@ from commune_desk.gui.app import DeskApp
 from commune_desk.rules import roles
 from commune_desk.gui.setup_wizard import AdminStep, OfficeStep, PrinterStep, SetupWizard, UpstreamStep
 from commune_desk.store.desk import Desk
-from tests.gui.helpers import pump
+from tests.gui.helpers import pump, pump_until
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def first_start(tmp_path, clock, messages):
     desk = Desk(tmp_path / "new", clock=clock)
     app = DeskApp(desk)
     app.print_pdf = lambda *a, **kw: None
-    pump(app, 0.3)
+    pump_until(app, lambda: any(isinstance(w, SetupWizard) for w in app.winfo_children()), what="the set-up wizard")    # after(50) on a new desk
     [wizard] = [w for w in app.winfo_children() if isinstance(w, SetupWizard)]
     yield app, wizard
     app.destroy()

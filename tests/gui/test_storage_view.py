@@ -5,7 +5,7 @@ import random
 import sqlite3
 
 from commune_desk.store import backup
-from tests.gui.helpers import accept, pump, wait_background
+from tests.gui.helpers import accept, pump_until, wait_background
 
 
 def test_backup_tab_restores_a_backup_with_progress(app):
@@ -49,9 +49,8 @@ def test_a_damaged_file_opens_read_only_with_a_banner(tmp_path, clock, messages)
     assert damaged.read_only is not None
     window = DeskApp(damaged)
     try:
-        pump(window, 2.5)
+        pump_until(window, window.banner.winfo_ismapped, what="the banner (2 s after start)")
         text = window.banner.cget("text")
-        assert window.banner.winfo_ismapped()
         assert "bị hỏng" in text and "khôi phục bản sao lưu" in text
         assert damaged.dossier(code).code == code          # lookups still work
     finally:
