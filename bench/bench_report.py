@@ -9,8 +9,8 @@
 """
 
 import argparse
-import json
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -163,6 +163,7 @@ def bench_district(rows: int, n_communes: int, repeat: int) -> list[tuple]:
             year_ms = median_ms(lambda: all_communes(db, *YEAR, NOW), repeat)
             one_ms = median_ms(lambda: commune_report(db, ids[agencies[0]], *YEAR, NOW), repeat)
         db.close_all()
+        print(f"year figures {year_ms:.0f} ms, one commune {one_ms:.1f} ms", file=sys.stderr, flush=True)
         bare = psycopg2.connect(server.db_url)
         cur = bare.cursor()
         floor_ms = median_ms(lambda: (cur.execute('SELECT commune_id, COUNT(*) FROM "dossier" WHERE received_s < %s '
@@ -173,8 +174,10 @@ def bench_district(rows: int, n_communes: int, repeat: int) -> list[tuple]:
         server.admin("staff", "add", "--username", "tonghop", "--password-stdin", stdin="mat-khau-du-dai\n")
         http = requests.Session()
         page = http.get(server.url + "/dang-nhap").text
-        csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-        http.post(server.url + "/dang-nhap", data={"csrf": csrf, "username": "tonghop", "password": "mat-khau-du-dai"})
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        signed = http.post(server.url + "/dang-nhap", data={"csrf_token": csrf, "username": "tonghop",
+                                                            "password": "mat-khau-du-dai"})
+        assert "/dang-nhap" not in signed.url, "sign-in failed"
 
         def dashboard():
             r = http.get(server.url + "/quan-ly?tu=2026-01-01&den=2026-12-31")
