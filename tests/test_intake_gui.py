@@ -45,7 +45,7 @@ def gui_desk(tmp_path):
     d.close()
 
 
-def wait_printed(app, n=1, timeout=20):
+def wait_printed(app, n=1, timeout=60):
     end = time.time() + timeout
     while len(app.printed) < n and time.time() < end:
         app.update()
@@ -193,7 +193,7 @@ def test_a_draft_survives_a_crash_and_is_restored(app_factory, gui_desk, tmp_pat
     again = Desk(gui_desk.data_dir, clock=gui_desk.clock)
     app2 = app_factory(again)
     app2.after(0, lambda: None)
-    end = time.time() + 5
+    end = time.time() + 60
     view2 = app2.screens["intake"]
     while view2.fields["name"].get() != "Trần Quốc Việt" and time.time() < end:
         app2.update()
@@ -213,7 +213,7 @@ def test_report_and_admin_screens(app_factory, gui_desk):
     app = app_factory(gui_desk)
     app.event_generate("<F5>")
     report = app.screens["report"]
-    end = time.time() + 10
+    end = time.time() + 60
     while not report.figures.get_children() and time.time() < end:
         app.update()
         time.sleep(0.02)

@@ -22,7 +22,7 @@ def server(tmp_path):
     srv.stop()
 
 
-def pump(app, until, timeout=30):
+def pump(app, until, timeout=60):
     end = time.time() + timeout
     while not until() and time.time() < end:
         app.update()

@@ -32,7 +32,7 @@ def alive(pid: int) -> bool:
         return fh.read().split(")")[-1].split()[0] != "Z"
 
 
-def wait_for(predicate, timeout=10.0):
+def wait_for(predicate, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -47,7 +47,10 @@ def served(tmp_path):
                  extra_args=["--workers", "2"]).start()
     yield srv
     # SIGKILL the arbiter and its workers of the moment: a worker left to notice its arbiter's
-    # death by itself may never wake up under faketime (make test-dates), and would stay behind
+    # death by itself may never wake up under faketime (make test-dates), and would stay behind.
+    # The arbiter is stopped first so that it cannot fork a worker after the list is taken.
+    if srv.alive:
+        os.kill(srv.proc.pid, signal.SIGSTOP)
     workers = workers_of(srv)
     srv.kill()
     for pid in workers:
