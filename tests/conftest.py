@@ -46,3 +46,13 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     # argon2's cheapest profile: a password check costs ~1 ms instead of ~0.5 s (commands inherit it)
     monkeypatch.setenv("COMMUNE_DESK_ARGON2", "cheapest")
     yield
+
+
+@pytest.fixture
+def staffed(desk):
+    """The desk with an administrator, a counter clerk and a specialist; nobody signed in."""
+    desk.create_first_admin("admin", "quan-tri-123", "Nguyễn Văn Quản")
+    desk.add_account("lan.tt", "tiep-nhan", "tiep-nhan-123", full_name="Trần Thị Lan")
+    desk.add_account("binh.cm", "chuyen-mon", "chuyen-mon-123", full_name="Lê Văn Bình")
+    desk.sign_out()
+    return desk

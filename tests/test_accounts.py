@@ -8,13 +8,6 @@ from commune_desk.store.accounts import Forbidden, SignInFailed
 from commune_desk.store.models import Account
 
 
-@pytest.fixture
-def staffed(desk):
-    desk.create_first_admin("admin", "quan-tri-123", "Nguyễn Văn Quản")
-    desk.add_account("lan.tt", "tiep-nhan", "tiep-nhan-123", full_name="Trần Thị Lan")
-    desk.add_account("binh.cm", "chuyen-mon", "chuyen-mon-123", full_name="Lê Văn Bình")
-    desk.sign_out()
-    return desk
 
 
 def test_no_account_yet_everyone_may_everything(desk):

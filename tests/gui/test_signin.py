@@ -5,13 +5,6 @@ import pytest
 from tests.gui.helpers import pump
 
 
-@pytest.fixture
-def staffed(desk):
-    desk.create_first_admin("admin", "quan-tri-123", "Nguyễn Văn Quản")
-    desk.add_account("lan.tt", "tiep-nhan", "tiep-nhan-123", full_name="Trần Thị Lan")
-    desk.add_account("binh.cm", "chuyen-mon", "chuyen-mon-123", full_name="Lê Văn Bình")
-    desk.sign_out()
-    return desk
 
 
 @pytest.fixture
