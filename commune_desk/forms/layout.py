@@ -192,7 +192,11 @@ class Sheet:
             if number_p:
                 out.append(number_p)
             return out
-        left_w = self.width * 0.42
+        # the motto column takes what its widest line needs; the agency block gets the rest, so
+        # «BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ» stays on one line on A5
+        right_w = max(stringWidth(NATION, fonts.BOLD, self.header_b.fontSize),
+                      stringWidth(MOTTO, fonts.BOLD, self.motto.fontSize)) + 12
+        left_w = max(self.width * 0.42, self.width - right_w)
         rows = [[left, right], [number_p or "", date_p or ""]]
         return [make_table(rows, [left_w, self.width - left_w], [
             *NO_PADDING,
