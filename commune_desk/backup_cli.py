@@ -78,7 +78,7 @@ def cmd_check(args):
            "latest_backup": str(latest) if latest else None, "backups": len(backup.list_backups(path.parent))}
     if problems:
         args.exit_status = 1
-        text = health.damaged_message(path, problems[0][:120])
+        text = health.damaged_message(path, health.problems_text(problems))
         if latest:
             text += f" Bản sao lưu gần nhất: {latest}."
     else:

@@ -30,7 +30,7 @@ def start(app) -> None:
 
     def done(result):
         if result["problems"]:
-            app.show_banner(health.damaged_message(desk.path, result["problems"][0][:120]))
+            app.show_banner(health.damaged_message(desk.path, health.problems_text(result["problems"])))
 
     app.background.run(lambda: daily_care(desk.path, desk.now().date()), on_done=done,
                        on_error=lambda exc: log.error("daily check or backup failed", exc_info=exc))
@@ -88,7 +88,11 @@ class BackupTab(ttk.Frame):
 
     def _run(self, work, on_done, on_error) -> None:
         self._fraction = 0.0
-        self.app.background.run(work, on_done=on_done, on_error=on_error)
+
+        def finished(value):
+            self._fraction = 1.0
+            on_done(value)
+        self.app.background.run(work, on_done=finished, on_error=on_error)
         self.after(100, self._paint)
 
     def backup_now(self, out: Path | None = None, password: str | None = None) -> None:

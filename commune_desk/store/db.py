@@ -116,7 +116,8 @@ def open_database(path: Path, check: bool = True) -> SqliteDatabase:
         if existed and check:
             problems = health.run_check(db.connection())
             if problems:
-                raise health.Damaged(health.damaged_message(path, problems[0][:120]))
+                log.error("quick_check of %s: %s", path, "; ".join(problems[:5]))
+                raise health.Damaged(health.damaged_message(path, health.problems_text(problems)))
         runner = Runner(db, str(MIGRATIONS_DIR))
         status = runner.status()
         unknown = [m.name for m in status if m.path is None]
@@ -138,7 +139,7 @@ def open_database(path: Path, check: bool = True) -> SqliteDatabase:
         said = health.explain(exc, path)
         if existed and isinstance(said, health.Damaged):
             reason = said if isinstance(exc, health.Damaged) else \
-                health.Damaged(health.damaged_message(path, str(exc)[:120]))
+                health.Damaged(health.damaged_message(path, "kiểm tra phát hiện lỗi khi đọc"))
         elif existed and isinstance(said, (health.ReadOnly, health.DiskFull)):
             # a read-only folder, or a disk too full to migrate: lookups keep working
             reason = said if isinstance(said, health.DiskFull) else health.ReadOnly(health.read_only_message(path))

@@ -146,6 +146,11 @@ def latest_backup(data_dir: Path, reason: str | None = None) -> Path | None:
 
 # ---- checks ------------------------------------------------------------------------------------
 
+def problems_text(problems: list[str]) -> str:
+    """What a clerk reads of SQLite's English findings (they stay in the log and `check --json`)."""
+    return f"kiểm tra tệp phát hiện {len(problems)} lỗi" if len(problems) < 20 else "kiểm tra tệp phát hiện nhiều lỗi"
+
+
 def run_check(con, full: bool = False) -> list[str]:
     """quick_check (O(N), skips index/table agreement) or integrity_check; [] when the file is fine,
     else one line per problem (SQLite packs several in a row)."""
