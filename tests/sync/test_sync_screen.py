@@ -3,25 +3,12 @@ HTTP library said), when it tries again, and a progress bar that follows the rea
 
 import queue
 import re
-import time
 
-from commune_desk.sync import SyncFinished, SyncStarted, SyncWorker, run_pass
+from commune_desk.sync import SyncStarted, SyncWorker, run_pass
 from harness import FaultProxy, enroll, intake, sync_options
+from test_sync_worker import _drain_until_finished as drain
 
 LIBRARY_WORDS = re.compile(r"Connection|Errno|HTTP|Max retries|requests|urllib3|Timeout|reset by peer", re.I)
-
-
-def drain(messages, timeout=30):
-    got, end = [], time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            msg = messages.get(timeout=0.2)
-        except queue.Empty:
-            continue
-        got.append(msg)
-        if isinstance(msg, SyncFinished):
-            return got
-    raise AssertionError(f"no SyncFinished in {got}")
 
 
 def test_a_dead_link_is_one_plain_sentence_with_the_next_try(server, desk1):
