@@ -31,6 +31,7 @@ PRINTER_GONE = "Máy in «{name}» không còn trong hệ thống — vào Quả
 PRINTER_OFF = "Máy in không phản hồi — đã lưu hồ sơ, bật máy in rồi bấm In lại."
 QUEUE_ERROR = "Hàng đợi in đang báo lỗi — đã lưu hồ sơ, kiểm tra máy in rồi bấm In lại."
 NO_SPOOLER = "Máy này chưa cài dịch vụ in — nhờ cán bộ kỹ thuật cài máy in, rồi bấm In lại."
+SPOOLER_DOWN = "Dịch vụ in của máy tính không chạy — đã lưu hồ sơ, khởi động lại máy tính rồi bấm In lại."
 
 
 class PrintError(DeskError):
@@ -177,7 +178,7 @@ def _cups_submit(file: Path, printer: str | None, paper: str, title: str) -> Pri
         if "not accepting" in lowered or "disabled" in lowered or "stopped" in lowered:
             raise PrinterOff(PRINTER_OFF)
         if "unable to connect" in lowered or "scheduler" in lowered:
-            raise QueueError(NO_SPOOLER if not known else QUEUE_ERROR)
+            raise QueueError(SPOOLER_DOWN)
         raise QueueError(QUEUE_ERROR)
     m = re.search(r"request id is (\S+)", done.stdout)
     return PrintJob(printer=printer, job_id=m.group(1) if m else "", paper=paper)

@@ -111,6 +111,15 @@ def test_queue_errors_never_show_cups_text(cups, pdf_file):
     assert "lp" not in err.value.message and "client" not in err.value.message
 
 
+def test_a_spooler_that_is_not_running(cups, pdf_file):
+    cups.lpstat = {}
+    cups.lp = (1, "", "lp: Error - Scheduler not responding.")
+    with pytest.raises(printing.QueueError) as err:
+        printing.send_pdf(pdf_file, "Quay_1")
+    assert err.value.message == ("Dịch vụ in của máy tính không chạy — đã lưu hồ sơ, khởi động lại máy tính "
+                                 "rồi bấm In lại.")
+
+
 def test_a_computer_without_cups(monkeypatch, pdf_file):
     monkeypatch.setattr(printing, "_is_windows", lambda: False)
 

@@ -75,15 +75,15 @@ class ReportView(ttk.Frame):
         self.groups = ttk.Treeview(tabs, columns=split_cols, show="headings")
         for col, text, width in (("label", "", 200), ("received", "Tiếp nhận", 80), ("new", "Mới", 70),
                                  ("online", "Trực tuyến", 80), ("resolved", "Đã giải quyết", 95),
-                                 ("late", "Quá hạn", 70), ("open", "Đang giải quyết", 105),
-                                 ("overdue", "Đang quá hạn", 95), ("rate", "Đúng hạn", 80)):
+                                 ("late", "Quá hạn", 70), ("open", "Đang giải quyết", 115),
+                                 ("overdue", "Đang quá hạn", 105), ("rate", "Đúng hạn", 80)):
             self.groups.heading(col, text=text)
             self.groups.column(col, width=width, anchor="w" if col == "label" else "e", stretch=col == "label")
         tabs.add(self.groups, text="Chia theo lĩnh vực")
         cols = ("code", "name", "procedure", "due", "late")
         self.overdue = ttk.Treeview(tabs, columns=cols, show="headings")
         for col, text, width in (("code", "Mã hồ sơ", 200), ("name", "Người nộp", 170), ("procedure", "Thủ tục", 240),
-                                 ("due", "Hạn trả", 120), ("late", "Quá (ngày)", 80)):
+                                 ("due", "Hạn trả", 120), ("late", "Quá (ngày)", 90)):
             self.overdue.heading(col, text=text)
             self.overdue.column(col, width=width)
         tabs.add(self.overdue, text="Hồ sơ đang quá hạn")

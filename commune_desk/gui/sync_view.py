@@ -6,7 +6,7 @@ from datetime import datetime
 from tkinter import ttk
 
 from commune_desk.errors import DeskError
-from commune_desk.gui.widgets import Field, wrap_to_width
+from commune_desk.gui.widgets import Field, cell_tips, wrap_to_width
 
 KINDS = {"intake": "Tiếp nhận", "transition": "Chuyển trạng thái", "handoff": "Chuyển giao",
          "extension": "Gia hạn", "handover": "Trả kết quả", "print": "In phiếu",
@@ -77,6 +77,7 @@ class SyncView(ttk.Frame):
             tree.heading(col, text=text)
             tree.column(col, width=width, stretch=(col == "reason"))
         tree.pack(fill="both", expand=True)
+        cell_tips(tree, "code", "reason")          # the whole reason, however narrow the column
         return tree
 
     def on_show(self) -> None:

@@ -61,6 +61,21 @@ def problems(app, widgets) -> list[str]:
             parent = parent.master
         if isinstance(w, MUST_FIT) and w.winfo_width() < w.winfo_reqwidth() - 2:
             out.append(f"{name(w)} is {w.winfo_width()} px wide, its text needs {w.winfo_reqwidth()}")
+        if isinstance(w, ttk.Treeview):
+            out += headings_cut(w)
+    return out
+
+
+def headings_cut(tree: ttk.Treeview) -> list[str]:
+    """Column headers wider than their column (a sort arrow aside)."""
+    import tkinter.font as tkfont
+    font = tkfont.Font(root=tree, font=ttk.Style(tree).lookup("Treeview.Heading", "font") or "TkHeadingFont")
+    out = []
+    for col in tree.cget("columns"):
+        text = tree.heading(col, "text").rstrip(" ▲▼")
+        if text and font.measure(text) + 8 > int(tree.column(col, "width")):
+            out.append(f"{name(tree)}: header «{text}» needs {font.measure(text) + 8} px, "
+                       f"its column has {tree.column(col, 'width')}")
     return out
 
 

@@ -1,6 +1,7 @@
 """Every screen fits the counter PCs the communes have: at 1024×768 and 1366×768 the window opens
 maximised within the screen and no field, button or the status bar lies outside it (a panel
-scrolls instead). Each size is its own X server, driven by a child process (tests/gui/fit_check.py)."""
+scrolls instead), no button is cut short and every column header fits its column. Each size is its
+own X server, driven by a child process (tests/gui/fit_check.py)."""
 
 import json
 import os
