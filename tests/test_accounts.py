@@ -126,3 +126,12 @@ def test_the_store_itself_refuses_what_the_role_may_not(staffed):
     with pytest.raises(Forbidden, match="không được sửa danh mục"):
         staffed.edit_procedure("HT-XNHN", fee=1)
     staffed.advance(d.code, 9)
+
+
+def test_idle_lock_minutes_is_a_setting_with_bounds(desk):
+    assert desk.config().idle_lock_minutes == 10
+    cfg = desk.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", idle_lock_minutes="5")
+    assert cfg.idle_lock_minutes == 5
+    with pytest.raises(InvalidInput, match="từ 1 đến 240 phút"):
+        desk.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", idle_lock_minutes=0)
+    assert desk.config().idle_lock_minutes == 5

@@ -127,3 +127,31 @@ def test_desk_without_accounts_opens_as_before_and_can_be_given_an_administrator
         assert "accounts" in [k for k, b in app.nav_buttons.items() if b.winfo_ismapped()]
     finally:
         app.destroy()
+
+
+def test_a_disabled_account_cannot_sign_in_at_the_window(window):
+    sign_in(window, "admin", "quan-tri-123")
+    window.desk.disable_account("binh.cm")
+    window.gate.sign_out()
+    sign_in(window, "binh.cm", "chuyen-mon-123")
+    assert window.desk.account is None
+    assert "vô hiệu hóa" in window.gate.overlay.message.cget("text")
+
+
+def test_change_password_from_the_sidebar(window):
+    sign_in(window, "lan.tt", "tiep-nhan-123")
+    window.gate.password_btn.invoke()
+    overlay = window.gate.overlay
+    assert overlay.mode == "password"
+    overlay.fields["old"].set("tiep-nhan-123")
+    overlay.fields["password"].set("mat-khau-moi-9")
+    overlay.fields["confirm"].set("mat-khau-moi-8")
+    overlay.submit()
+    assert "không giống nhau" in overlay.message.cget("text")
+    overlay.fields["confirm"].set("mat-khau-moi-9")
+    overlay.submit()
+    pump(window)
+    assert window.gate.overlay is None and "Đã đổi mật khẩu" in window.status_work.cget("text")
+    window.gate.sign_out()
+    sign_in(window, "lan.tt", "mat-khau-moi-9")
+    assert window.desk.account.name == "lan.tt"
