@@ -1,7 +1,6 @@
 """Printing for real: the printers CUPS knows, the paper size on every job, one Vietnamese sentence
 when it fails, and a job through a real CUPS queue (cups-pdf) that comes out on A5."""
 
-import getpass
 import json
 import os
 import pwd
@@ -209,8 +208,9 @@ def cups_pdf_queue(monkeypatch):
 
 
 def cups_pdf_output(title: str, timeout: float = 60) -> Path:
-    home = Path(pwd.getpwnam(getpass.getuser()).pw_dir)
-    places = [home / "PDF", Path("/var/spool/cups-pdf") / getpass.getuser(), Path("/var/spool/cups-pdf/ANONYMOUS")]
+    user = pwd.getpwuid(os.getuid())          # cups-pdf goes by the account, not by $HOME or $USER
+    places = [Path(user.pw_dir) / "PDF", Path("/var/spool/cups-pdf") / user.pw_name,
+              Path("/var/spool/cups-pdf/ANONYMOUS")]
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         for place in places:
