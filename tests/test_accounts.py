@@ -135,3 +135,10 @@ def test_idle_lock_minutes_is_a_setting_with_bounds(desk):
     with pytest.raises(InvalidInput, match="từ 1 đến 240 phút"):
         desk.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26", idle_lock_minutes=0)
     assert desk.config().idle_lock_minutes == 5
+
+
+def test_only_an_administrator_enrols_the_desk_upstream(staffed):
+    from commune_desk.sync import enroll
+    staffed.sign_in("lan.tt", "tiep-nhan-123")
+    with pytest.raises(Forbidden, match="không được thay đổi thiết lập"):
+        enroll(staffed, "https://motcua.example.gov.vn", "ABCD-EFGH")

@@ -295,6 +295,7 @@ def _pull_all(desk, transport: Transport, opts: Options, result: PassResult) -> 
 # ---- enrolment -------------------------------------------------------------------------------
 
 def enroll(desk, server: str, code: str, ca_file: str | None = None, label: str | None = None) -> dict:
+    desk.require("settings")              # which server gets the office's data is an administrator's choice
     cfg = desk.require_config()
     server = (server or "").strip().rstrip("/")
     if not server.startswith(("https://", "http://")):
