@@ -77,7 +77,8 @@ class AccountsView(ttk.Frame):
         self.message = ttk.Label(tab, text="", style="Ok.TLabel")
         self.message.pack(anchor="w", pady=4)
         ttk.Label(tab, text="Tiếp nhận: tiếp nhận, trả kết quả, tra cứu · Chuyên môn: xử lý hồ sơ · "
-                            "Lãnh đạo: duyệt gia hạn, ký, báo cáo · Quản trị: thiết lập, danh mục, lịch, tài khoản.",
+                            "Lãnh đạo: duyệt gia hạn, ký, báo cáo · Quản trị: thiết lập, danh mục, lịch, tài khoản và mọi việc khác "
+                            "(mỗi việc ghi tên người làm).",
                   style="Muted.TLabel", wraplength=760, justify="left").pack(anchor="w")
         return tab
 
