@@ -5,6 +5,7 @@ Screens register themselves in SCREENS; each is a ttk.Frame subclass taking (par
 
 import logging
 import sys
+import threading
 import tkinter as tk
 from tkinter import ttk
 
@@ -242,8 +243,9 @@ class DeskApp(tk.Tk):
     def start_sync(self, now: bool = False) -> bool:
         """Run the sync worker when this desk is enrolled; False when it is not."""
         try:
-            from commune_desk.sync.token import load_token
-            from commune_desk.sync.worker import SyncWorker
+            with SYNC_IMPORT:
+                from commune_desk.sync.token import load_token
+                from commune_desk.sync.worker import SyncWorker
         except ImportError:
             return False
         if load_token(self.desk.data_dir) is None:
@@ -348,9 +350,15 @@ class DeskApp(tk.Tk):
         SetupWizard(self)
 
 
+# the status bar's first count (a background thread) and the sync worker's start (the UI thread)
+# both import the sync package; under load the two imports met halfway and one found it missing
+SYNC_IMPORT = threading.Lock()
+
+
 def sync_text(desk) -> str:
     try:
-        from commune_desk.sync.status import sync_status
+        with SYNC_IMPORT:
+            from commune_desk.sync.status import sync_status
     except ImportError:
         return "Đồng bộ: chưa cấu hình"
     from commune_desk.gui.sync_view import age_text

@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tkinter import messagebox  # noqa: E402
+
 from commune_desk.gui.app import SCREENS, DeskApp  # noqa: E402
 from commune_desk.rules.intake import IntakeForm  # noqa: E402
 from commune_desk.rules.office_calendar import TZ  # noqa: E402
@@ -66,6 +68,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shots", type=Path)
     args = parser.parse_args(argv)
+    boxes = []                              # a message box would wait for a click nobody makes here
+    for kind in ("showerror", "showinfo", "showwarning", "askyesno"):
+        setattr(messagebox, kind, lambda title=None, message=None, _k=kind, **kw: boxes.append((_k, title, message)))
     desk, codes = sample_desk()
     app = DeskApp(desk)
     app.print_pdf = app.preview_pdf = lambda path, *a, **k: None
@@ -89,7 +94,8 @@ def main(argv=None) -> int:
             if prepare:
                 prepare(app.screens[key])
             settle(app)
-            issues = screen_problems(app, key)
+            issues = screen_problems(app, key) + [f"message box {b}" for b in boxes]
+            boxes.clear()
             holder = app.holders[key]
             sizes[key + suffix] = [holder.inner.winfo_reqwidth(), holder.inner.winfo_reqheight(),
                                    holder.canvas.winfo_width(), holder.canvas.winfo_height()]
