@@ -33,8 +33,10 @@ def browser():
                 f"--user-data-dir={profile}", "--lang=vi"):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(driver_path), options=opts)
-    driver.set_page_load_timeout(20)
-    driver.implicitly_wait(5)          # a click that submits a form returns before the next page
+    driver.set_page_load_timeout(60)
+    # a click that submits a form returns before the next page: finding an element waits for it
+    # (generously: Chromium and the server share a loaded machine). Absence is checked at 0.
+    driver.implicitly_wait(30)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)

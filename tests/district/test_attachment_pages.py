@@ -6,6 +6,7 @@ from pathlib import Path
 
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from commune_desk.rules.intake import IntakeForm
 from commune_desk.sync import run_pass
@@ -48,6 +49,8 @@ def test_staff_open_a_dossiers_scans_and_the_public_never_sees_them(server, desk
     browser.find_element(By.ID, "username").send_keys("xem")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.ID, "dang-nhap").click()
+    # signed in once the answer to the form has arrived (going on earlier would abandon it)
+    WebDriverWait(browser, 60).until(lambda b: "/quan-ly" in b.current_url)
     browser.get(page_url)
     table = browser.find_element(By.ID, "tep-dinh-kem")
     cells = [c.text for c in table.find_elements(By.TAG_NAME, "td")]
