@@ -1,3 +1,5 @@
+import gc
+import sys
 from datetime import datetime
 
 import pytest
@@ -46,6 +48,11 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     # argon2's cheapest profile: a password check costs ~1 ms instead of ~0.5 s (commands inherit it)
     monkeypatch.setenv("COMMUNE_DESK_ARGON2", "cheapest")
     yield
+    if "tkinter" in sys.modules:
+        # a closed window's Tcl objects caught in reference cycles must be freed here, on the main
+        # thread: freed by a collection that a later window's background thread happens to run,
+        # Tcl aborts the whole process ("Fatal Python error: Aborted" while garbage-collecting)
+        gc.collect()
 
 
 @pytest.fixture
