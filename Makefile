@@ -22,9 +22,10 @@ test: venv
 # the tests that involve dates, with the machine's clock moved (Debian package faketime): New Year's
 # Eve in Vietnam, inside Tết 2027, mid-year.
 FAKE_DATES := "2026-12-31 23:30 +07:00" "2027-02-06" "2027-07-01"
-DATE_TESTS := tests/test_calendar_deadline.py tests/test_rules_misc.py tests/test_store.py \
+DATE_TESTS := tests/test_calendar_deadline.py tests/test_rules_misc.py tests/test_lifecycle.py tests/test_store.py \
 	tests/test_processing.py tests/test_cli.py tests/test_forms.py tests/test_intake_gui.py tests/gui \
-	tests/district/test_district_pages.py tests/district/test_report_engine.py tests/sync/test_sync_basics.py
+	tests/district/test_district_pages.py tests/district/test_report_engine.py tests/reports/test_report_sql.py \
+	tests/sync/test_sync_basics.py
 test-dates: venv
 	@for when in $(FAKE_DATES); do echo "== faketime $$when"; \
 	  faketime "$$when" $(PY) -m pytest -q -p no:cacheprovider $(DATE_TESTS) || exit 1; \
