@@ -1,5 +1,6 @@
 import gc
 import sys
+import threading
 from datetime import datetime
 
 import pytest
@@ -48,11 +49,6 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     # argon2's cheapest profile: a password check costs ~1 ms instead of ~0.5 s (commands inherit it)
     monkeypatch.setenv("COMMUNE_DESK_ARGON2", "cheapest")
     yield
-    if "tkinter" in sys.modules:
-        # a closed window's Tcl objects caught in reference cycles must be freed here, on the main
-        # thread: freed by a collection that a later window's background thread happens to run,
-        # Tcl aborts the whole process ("Fatal Python error: Aborted" while garbage-collecting)
-        gc.collect()
 
 
 @pytest.fixture
@@ -63,3 +59,38 @@ def staffed(desk):
     desk.add_account("binh.cm", "chuyen-mon", "chuyen-mon-123", full_name="Lê Văn Bình")
     desk.sign_out()
     return desk
+
+
+_stuck: set[int] = set()      # background threads already waited for in vain: not waited for again
+
+
+def pytest_configure(config):
+    # A closed window's Tcl objects caught in reference cycles are freed by the garbage collector,
+    # in whichever thread happens to trigger a collection. Freed on a worker thread (a window's
+    # background count, a sync worker), Tcl aborts the whole process ("Fatal Python error: Aborted"
+    # while garbage-collecting). Collecting after each test is not enough: the next test's window
+    # starts its background work while the previous window is still reachable from pytest's
+    # fixture values. So no collection starts by itself during the tests: each test's garbage is
+    # collected once pytest has let go of it, on the main thread (pytest_runtest_protocol below).
+    gc.disable()
+
+
+def pytest_unconfigure(config):
+    gc.enable()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    result = yield
+    # the test's fixtures are gone; its windows' background tasks are let finish, then collected
+    for t in threading.enumerate():
+        if t.name == "desk-background" and t.ident not in _stuck:
+            t.join(60)
+            if t.is_alive():
+                _stuck.add(t.ident)
+    # a failed test's frames (and its window) stay reachable from here for post-mortem debugging
+    sys.last_type = sys.last_value = sys.last_traceback = None
+    if hasattr(sys, "last_exc"):
+        sys.last_exc = None
+    gc.collect()
+    return result
