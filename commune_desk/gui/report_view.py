@@ -7,13 +7,15 @@ import tkinter as tk
 from tkinter import filedialog, ttk
 
 from commune_desk.documents import export_report, report_document
-from commune_desk.gui import charts, theme
+from commune_desk.gui import charts, tables, theme
 from commune_desk.gui.widgets import Field
 from commune_desk.rules.dates import read_day
 from commune_desk.rules.report import (PRESETS, RATE_LABEL, RATING_LABEL, REPORT_LINES, SPLITS, format_average,
                                        format_count, format_rate, preset_period)
 
 WHOLE_OFFICE = "Toàn cơ quan"
+CHART_ROW_PX = 250
+WIDE_CHARTS_PX = 760      # narrower than this, the three charts take two rows
 RECEIVED_COLOUR, RESOLVED_COLOUR, LATE_COLOUR = "#1f5f8b", "#2e8b57", "#b22222"
 
 
@@ -63,8 +65,8 @@ class ReportView(ttk.Frame):
         self.figures.heading("value", text="Số hồ sơ")
         self.figures.column("label", width=260)
         self.figures.column("value", width=90, anchor="e")
-        self.figures.grid(row=0, column=0, rowspan=2, sticky="ns")
-        self.canvas = tk.Canvas(body, height=250, background=theme.PANEL, highlightthickness=1,
+        self.figures.grid(row=0, column=0, rowspan=2, sticky="n")
+        self.canvas = tk.Canvas(body, width=300, height=CHART_ROW_PX, background=theme.PANEL, highlightthickness=1,
                                 highlightbackground="#d5dbe3")
         self.canvas.grid(row=0, column=1, sticky="ew", padx=(12, 0))
         self.canvas.bind("<Configure>", lambda e: self.draw_charts())
@@ -72,21 +74,29 @@ class ReportView(ttk.Frame):
         tabs.grid(row=1, column=1, sticky="nsew", padx=(12, 0), pady=(8, 0))
         self.tabs = tabs
         split_cols = ("label", "received", "new", "online", "resolved", "late", "open", "overdue", "rate")
-        self.groups = ttk.Treeview(tabs, columns=split_cols, show="headings")
+        groups_box = ttk.Frame(tabs)
+        groups_box.columnconfigure(0, weight=1)
+        groups_box.rowconfigure(0, weight=1)
+        self.groups = ttk.Treeview(groups_box, columns=split_cols, show="headings")
+        tables.scrolled(groups_box, self.groups)
         for col, text, width in (("label", "", 200), ("received", "Tiếp nhận", 80), ("new", "Mới", 70),
                                  ("online", "Trực tuyến", 80), ("resolved", "Đã giải quyết", 95),
                                  ("late", "Quá hạn", 70), ("open", "Đang giải quyết", 115),
                                  ("overdue", "Đang quá hạn", 105), ("rate", "Đúng hạn", 80)):
             self.groups.heading(col, text=text)
             self.groups.column(col, width=width, anchor="w" if col == "label" else "e", stretch=col == "label")
-        tabs.add(self.groups, text="Chia theo lĩnh vực")
+        tabs.add(groups_box, text="Chia theo lĩnh vực")
         cols = ("code", "name", "procedure", "due", "late")
-        self.overdue = ttk.Treeview(tabs, columns=cols, show="headings")
+        overdue_box = ttk.Frame(tabs)
+        overdue_box.columnconfigure(0, weight=1)
+        overdue_box.rowconfigure(0, weight=1)
+        self.overdue = ttk.Treeview(overdue_box, columns=cols, show="headings")
+        tables.scrolled(overdue_box, self.overdue)
         for col, text, width in (("code", "Mã hồ sơ", 200), ("name", "Người nộp", 170), ("procedure", "Thủ tục", 240),
                                  ("due", "Hạn trả", 120), ("late", "Quá (ngày)", 90)):
             self.overdue.heading(col, text=text)
             self.overdue.column(col, width=width)
-        tabs.add(self.overdue, text="Hồ sơ đang quá hạn")
+        tabs.add(overdue_box, text="Hồ sơ đang quá hạn")
         self.message = ttk.Label(self, text="", style="Error.TLabel")
         self.message.pack(anchor="w")
 
@@ -161,17 +171,25 @@ class ReportView(ttk.Frame):
         doc = self.doc
         if doc is None:
             return
-        w, h = max(self.canvas.winfo_width(), 600), max(self.canvas.winfo_height(), 200)
+        w = max(self.canvas.winfo_width(), 300)
         months = [f"T{m.month}" + (f"/{m.year % 100}" if len(doc.months) <= 6 else "") for m, _ in doc.months]
         fonts = self.app.fonts
-        first = w * 0.42
+        # three charts side by side where they fit (1366 px); on a 1024 px counter the monthly chart
+        # takes a row of its own and the two others share the next, so no chart is cut off
+        wide = w >= WIDE_CHARTS_PX
+        height = CHART_ROW_PX if wide else 2 * CHART_ROW_PX
+        if int(self.canvas.cget("height")) != height:
+            self.canvas.configure(height=height)
+        h = CHART_ROW_PX
+        first = w * 0.42 if wide else w
         charts.bars(self.canvas, 10, 8, first - 10, h - 12, "Tiếp nhận mới và đã giải quyết theo tháng", months,
                     [("Tiếp nhận", RECEIVED_COLOUR, [r.new for _, r in doc.months]),
                      ("Giải quyết", RESOLVED_COLOUR, [r.resolved for _, r in doc.months])], fonts)
-        second = w * 0.28
-        charts.line(self.canvas, first + 10, 8, second - 10, h - 12, "Tỷ lệ đúng hạn (%)", months,
+        x2, y2 = (first, 8) if wide else (0, h + 8)
+        second = w * 0.28 if wide else w * 0.45
+        charts.line(self.canvas, x2 + 10, y2, second - 10, h - 12, "Tỷ lệ đúng hạn (%)", months,
                     [r.on_time_rate for _, r in doc.months], RESOLVED_COLOUR, fonts)
-        charts.hbars(self.canvas, first + second + 10, 8, w - first - second - 20, h - 12, "Quá hạn theo lĩnh vực",
+        charts.hbars(self.canvas, x2 + second + 10, y2, w - x2 - second - 20, h - 12, "Quá hạn theo lĩnh vực",
                      [(label, g.resolved_late + g.open_overdue) for label, g in doc.fields], LATE_COLOUR, fonts,
                      empty="Không có hồ sơ quá hạn trong kỳ.")
 
