@@ -3,6 +3,7 @@
 Screens register themselves in SCREENS; each is a ttk.Frame subclass taking (parent, app).
 """
 
+import gc
 import logging
 import sys
 import threading
@@ -402,4 +403,25 @@ def run_app(data_dir=None) -> None:
         dialogs.showerror("Commune Desk", exc.message, parent=root)
         sys.exit(2)
     app = DeskApp(desk, ask_first_admin=True)
-    app.mainloop()
+    # Tk objects caught in reference cycles (a screen dropped at sign-out) must be freed on the
+    # main thread: a collection that a background thread happens to trigger would free them there
+    # and Tcl aborts the whole process. So no collection starts by itself while the window runs;
+    # the window collects on its own thread every few seconds instead.
+    gc.disable()
+    app.after(GC_EVERY_MS, lambda: _collect(app, 1))
+    try:
+        app.mainloop()
+    finally:
+        gc.enable()
+
+
+GC_EVERY_MS = 5_000
+GC_FULL_EVERY = 12           # the young generations every 5 s (~1 ms), everything every minute (~30 ms)
+
+
+def _collect(app, turn: int) -> None:
+    gc.collect(2 if turn % GC_FULL_EVERY == 0 else 1)
+    try:
+        app.after(GC_EVERY_MS, lambda: _collect(app, turn + 1))
+    except tk.TclError:          # the window is gone
+        pass
