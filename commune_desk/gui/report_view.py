@@ -73,30 +73,15 @@ class ReportView(ttk.Frame):
         tabs = ttk.Notebook(body)
         tabs.grid(row=1, column=1, sticky="nsew", padx=(12, 0), pady=(8, 0))
         self.tabs = tabs
-        split_cols = ("label", "received", "new", "online", "resolved", "late", "open", "overdue", "rate")
-        groups_box = ttk.Frame(tabs)
-        groups_box.columnconfigure(0, weight=1)
-        groups_box.rowconfigure(0, weight=1)
-        self.groups = ttk.Treeview(groups_box, columns=split_cols, show="headings")
-        tables.scrolled(groups_box, self.groups)
-        for col, text, width in (("label", "", 200), ("received", "Tiếp nhận", 80), ("new", "Mới", 70),
-                                 ("online", "Trực tuyến", 80), ("resolved", "Đã giải quyết", 95),
-                                 ("late", "Quá hạn", 70), ("open", "Đang giải quyết", 115),
-                                 ("overdue", "Đang quá hạn", 105), ("rate", "Đúng hạn", 80)):
-            self.groups.heading(col, text=text)
-            self.groups.column(col, width=width, anchor="w" if col == "label" else "e", stretch=col == "label")
-        tabs.add(groups_box, text="Chia theo lĩnh vực")
-        cols = ("code", "name", "procedure", "due", "late")
-        overdue_box = ttk.Frame(tabs)
-        overdue_box.columnconfigure(0, weight=1)
-        overdue_box.rowconfigure(0, weight=1)
-        self.overdue = ttk.Treeview(overdue_box, columns=cols, show="headings")
-        tables.scrolled(overdue_box, self.overdue)
-        for col, text, width in (("code", "Mã hồ sơ", 200), ("name", "Người nộp", 170), ("procedure", "Thủ tục", 240),
-                                 ("due", "Hạn trả", 120), ("late", "Quá (ngày)", 90)):
-            self.overdue.heading(col, text=text)
-            self.overdue.column(col, width=width)
-        tabs.add(overdue_box, text="Hồ sơ đang quá hạn")
+        self.groups = _tab_table(tabs, "Chia theo lĩnh vực", (
+            ("label", "", 200), ("received", "Tiếp nhận", 80), ("new", "Mới", 70), ("online", "Trực tuyến", 80),
+            ("resolved", "Đã giải quyết", 95), ("late", "Quá hạn", 70), ("open", "Đang giải quyết", 115),
+            ("overdue", "Đang quá hạn", 105), ("rate", "Đúng hạn", 80)))
+        for col in self.groups["columns"]:
+            self.groups.column(col, anchor="w" if col == "label" else "e", stretch=col == "label")
+        self.overdue = _tab_table(tabs, "Hồ sơ đang quá hạn", (
+            ("code", "Mã hồ sơ", 200), ("name", "Người nộp", 170), ("procedure", "Thủ tục", 240),
+            ("due", "Hạn trả", 120), ("late", "Quá (ngày)", 90)))
         self.message = ttk.Label(self, text="", style="Error.TLabel")
         self.message.pack(anchor="w")
 
@@ -210,3 +195,17 @@ class ReportView(ttk.Frame):
         self.message.configure(text="Đang lưu báo cáo…", style="Muted.TLabel")
         self.app.background.run(lambda: export_report(desk, start, end, by, fmt, path) and path, on_done=lambda p: self.message.configure(
             text=f"Đã lưu báo cáo vào {p}.", style="Ok.TLabel"), on_error=self.app.error)
+
+
+def _tab_table(tabs: ttk.Notebook, title: str, columns) -> ttk.Treeview:
+    """A notebook page holding a table that scrolls its own columns: (name, heading, width) each."""
+    box = ttk.Frame(tabs)
+    box.columnconfigure(0, weight=1)
+    box.rowconfigure(0, weight=1)
+    tree = ttk.Treeview(box, columns=[c for c, _, _ in columns], show="headings")
+    tables.scrolled(box, tree)
+    for col, text, width in columns:
+        tree.heading(col, text=text)
+        tree.column(col, width=width)
+    tabs.add(box, text=title)
+    return tree
