@@ -11,7 +11,7 @@ class Dialog(tk.Toplevel):
     """A modal box: the message, then buttons (text, value); the first is the default."""
 
     def __init__(self, parent, title: str, message: str, buttons: list[tuple[str, object]],
-                 cancel_value=None, kind: str = "info"):
+                 cancel_value=None, kind: str = "info", entry_show: str | None = None):
         super().__init__(parent)
         self.withdraw()
         self.title(title)
@@ -26,6 +26,10 @@ class Dialog(tk.Toplevel):
         self.message = ttk.Label(body, text=message, style=style, justify="left", wraplength=460,
                                  font="TkDefaultFont")
         self.message.pack(anchor="w")
+        self.entry, self.text = None, None
+        if entry_show is not None:             # a box that asks for a line (a password)
+            self.entry = ttk.Entry(body, show=entry_show, width=36)
+            self.entry.pack(anchor="w", fill="x", pady=(8, 0))
         row = ttk.Frame(body, style="Panel.TFrame")
         row.pack(anchor="e", pady=(14, 0))
         self.buttons = []
@@ -46,7 +50,8 @@ class Dialog(tk.Toplevel):
             self.grab_set()
         except tk.TclError:                     # not viewable yet: modal enough through transient()
             pass
-        self.buttons[0].focus_force()          # the keys go to the box at once, whatever the window manager
+        # the keys go to the box at once, whatever the window manager
+        (self.entry or self.buttons[0]).focus_force()
 
     def _place(self, parent) -> None:
         self.update_idletasks()
@@ -62,6 +67,8 @@ class Dialog(tk.Toplevel):
 
     def close(self, value) -> None:
         self.value = value
+        if self.entry is not None:
+            self.text = self.entry.get()
         self.grab_release()
         self.destroy()
 
@@ -93,3 +100,10 @@ def askyesno(title: str, message: str, parent=None) -> bool:
     if (fn := _replaced("askyesno")) is not None:
         return fn(title, message, parent=parent)
     return bool(Dialog(parent or tk._default_root, title, message, [("Có", True), ("Không", False)], False).run())
+
+
+def askpassword(title: str, message: str, parent=None) -> str | None:
+    """A password typed behind «•»: «Đồng ý» (Enter) gives it, «Hủy» (Esc) gives None."""
+    box = Dialog(parent or tk._default_root, title, message, [("Đồng ý", True), ("Hủy", False)], False,
+                 entry_show="•")
+    return box.text if box.run() else None

@@ -4,7 +4,7 @@ integrity check and backup off the UI thread, the backup on exit, and Quản tr�
 import logging
 from datetime import date
 from pathlib import Path
-from tkinter import filedialog, simpledialog, ttk
+from tkinter import filedialog, ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.gui import dialogs
@@ -108,8 +108,7 @@ class BackupTab(ttk.Frame):
                                            defaultextension=".enc", initialfile="desk.sqlite3.enc")
         if not out:
             return
-        password = simpledialog.askstring("Mật khẩu", "Mật khẩu cho bản sao lưu (ít nhất 8 ký tự):",
-                                          show="•", parent=self)
+        password = dialogs.askpassword("Mật khẩu", "Mật khẩu cho bản sao lưu (ít nhất 8 ký tự):", parent=self)
         if password:
             self.backup_now(Path(out), password)
 
@@ -120,7 +119,7 @@ class BackupTab(ttk.Frame):
             return
         password = None
         if backup.is_encrypted(Path(name)):
-            password = simpledialog.askstring("Mật khẩu", "Mật khẩu của bản sao lưu:", show="•", parent=self)
+            password = dialogs.askpassword("Mật khẩu", "Mật khẩu của bản sao lưu:", parent=self)
             if not password:
                 return
         if dialogs.askyesno("Khôi phục", "Thay dữ liệu hiện tại bằng bản sao lưu này? Tệp hiện tại được giữ "

@@ -190,3 +190,33 @@ def test_a_whole_intake_by_real_keyboard(app, desk):
     commands = keys - len("khai sinh") - len("Nguyen Van Dat") - len("001090012345") - len("0912345678")
     print(f"whole intake: {keys} keystrokes, {commands} of them not text")
     assert commands == 6
+
+
+def test_the_password_box_speaks_vietnamese_enter_gives_the_password_esc_gives_nothing(desk):
+    from commune_desk.gui import dialogs
+    from commune_desk.gui.app import DeskApp
+    from commune_desk.gui.dialogs import Dialog
+    app = DeskApp(desk)
+    try:
+        app.update()
+        seen = []
+
+        def type_then(key):
+            boxes = [w for w in app.winfo_children() if isinstance(w, Dialog)]
+            if not boxes:
+                app.after(20, lambda: type_then(key))
+                return
+            box = boxes[0]
+            box.update()
+            seen.append(([b.cget("text") for b in box.buttons], box.focus_get() is box.entry,
+                         box.entry.cget("show")))
+            box.entry.insert(0, "mật khẩu USB 2026")
+            box.entry.event_generate(key)
+
+        app.after(20, lambda: type_then("<Return>"))
+        assert dialogs.askpassword("Mật khẩu", "Mật khẩu của bản sao lưu:", parent=app) == "mật khẩu USB 2026"
+        app.after(20, lambda: type_then("<Escape>"))
+        assert dialogs.askpassword("Mật khẩu", "Mật khẩu của bản sao lưu:", parent=app) is None
+        assert seen == [(["Đồng ý", "Hủy"], True, "•")] * 2
+    finally:
+        app.destroy()
