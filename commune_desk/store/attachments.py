@@ -186,7 +186,7 @@ class Attachments:
         if not root.is_dir():
             return []
         known = {r[0] for r in self.db.execute_sql("SELECT DISTINCT sha256 FROM attachment").fetchall()}
-        cutoff = time.time() - min_age_s
+        cutoff = _file_clock_now(root) - min_age_s
         removed = []
         for path in root.glob("*/*"):
             if not path.is_file() or path.name in known:
@@ -198,6 +198,19 @@ class Attachments:
             except FileNotFoundError:
                 continue
         return removed
+
+
+def _file_clock_now(folder) -> float:
+    """Now, by the clock that stamps the files' times: a file's age is judged against the clock that
+    wrote it (a network share's, or the kernel's when the process's own clock is set apart)."""
+    probe = folder / f".now-{os.getpid()}-{threading.get_ident()}"
+    try:
+        probe.touch()
+        return probe.stat().st_mtime
+    except OSError:
+        return time.time()
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 # ---- backups ---------------------------------------------------------------------------------
