@@ -1,14 +1,16 @@
 """Long procedure and document names are readable in full: on hover, and on a detail line."""
 
-from commune_desk.gui.widgets import RowTips
-from tests.gui.helpers import accept, pump
+from tests.gui.helpers import accept, pump, pump_until
 
 
 def hover(app, widget, y):
     widget.event_generate("<Motion>", x=20, y=y)
-    pump(app, RowTips.DELAY_MS / 1000 + 0.2)
-    tips = [w for w in widget.winfo_children() if w.winfo_class() == "Toplevel"]
-    return tips[0].winfo_children()[0].cget("text") if tips else None
+
+    def tips():
+        return [w for w in widget.winfo_children() if w.winfo_class() == "Toplevel"]
+    # the tip shows a moment after the pointer stops: wait for it, not for a fixed time
+    pump_until(app, tips, what="the row's tip")
+    return tips()[0].winfo_children()[0].cget("text")
 
 
 def test_document_and_procedure_names_in_full_on_hover(app, desk):
