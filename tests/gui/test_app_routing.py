@@ -30,8 +30,8 @@ def test_first_run_setup_then_the_window_shows_the_office(tmp_path, clock, messa
         wizard.next()
         wizard.next()
         wizard.skip()
-        pump(app, 0.3)
-        assert "UBND xã Phúc Lợi · Quầy 1" in app.status_office.cget("text")
+        pump_until(app, lambda: "UBND xã Phúc Lợi · Quầy 1" in app.status_office.cget("text"),
+                   what="the status bar naming the office")
     finally:
         app.destroy()
         desk.close()
