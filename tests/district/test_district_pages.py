@@ -5,7 +5,7 @@ import re
 
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from commune_desk.rules.intake import IntakeForm
@@ -22,8 +22,18 @@ def _lookup(browser, server, code, digits):
     browser.find_element(By.ID, "so").send_keys(digits)
     button = browser.find_element(By.ID, "tra-cuu")
     button.click()
-    WebDriverWait(browser, 60).until(staleness_of(button))     # the answer has replaced the form
+    WebDriverWait(browser, 60).until(lambda b: _gone(button))  # the answer has replaced the form
     return browser
+
+
+def _gone(element) -> bool:
+    """The element left the page. Asked mid-navigation, Chrome may answer "Node with given id does
+    not belong to the document" instead of a stale reference: that too means gone."""
+    try:
+        element.is_enabled()
+        return False
+    except (StaleElementReferenceException, WebDriverException):
+        return True
 
 
 def token_of(html: str) -> str:
@@ -174,7 +184,7 @@ def test_roles_summary_staff_reads_administration_is_for_administrators(server, 
     browser.find_element(By.ID, "xa-ten").send_keys("UBND xã Phúc Lợi")
     button = browser.find_element(By.ID, "xa-them")
     button.click()
-    WebDriverWait(browser, 60).until(staleness_of(button))
+    WebDriverWait(browser, 60).until(lambda b: _gone(button))
     notice = browser.find_element(By.ID, "thong-bao").text
     assert f"Đã thêm UBND xã Phúc Lợi ({server.agency})" in notice
     code = notice.rsplit(" ", 1)[-1]
@@ -191,7 +201,7 @@ def test_roles_summary_staff_reads_administration_is_for_administrators(server, 
     row = browser.find_element(By.CSS_SELECTOR, "tr[data-username='xem']")
     button = row.find_element(By.TAG_NAME, "button")
     button.click()
-    WebDriverWait(browser, 60).until(staleness_of(button))
+    WebDriverWait(browser, 60).until(lambda b: _gone(button))
     assert browser.find_element(By.ID, "thong-bao").text == "Đã khoá tài khoản «xem»."
     assert s.get(server.url + "/quan-ly", timeout=10, allow_redirects=False).status_code == 302
     assert sign_in(server, "xem")[1].status_code == 401
