@@ -1,6 +1,7 @@
 """Regenerate docs/screens/district-*.png: the district server's pages in headless Chromium
-(sign-in with a failed attempt, the administration page, the public lookup), against a real
-server process on a throw-away SQLite file.
+(sign-in with a failed attempt, the administration page, the dashboard and a commune's page with
+a desk whose audit trail was rewritten and one whose clock runs 3 days fast, the public lookup),
+against a real server process on a throw-away SQLite file.
 
     .venv/bin/python docs/make_screenshots_district.py
 Needs the Debian packages chromium and chromium-driver.
@@ -10,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,28 @@ def browser(profile: str):
     return driver
 
 
+def desks_worth_a_flag(server, work: Path) -> None:
+    """Phúc Lợi's desk 1 is honest, desk 2 rewrites its audit trail, desk 3's clock runs 3 days fast."""
+    from commune_desk.rules.office_calendar import TZ
+    from commune_desk.sync import run_pass
+    code = server.admin("commune", "code", "000.30.36.H26").strip().splitlines()[-1]
+    made = [harness.make_desk(work / f"desk{n}", n, agency="000.30.36.H26",
+                              clock=lambda n=n: datetime.now(TZ) + timedelta(days=3 if n == 3 else 0))
+            for n in (1, 2, 3)]
+    try:
+        for i, desk in enumerate(made):
+            harness.enroll(desk, server, code if i == 0 else None)
+            harness.intake(desk, 2)
+            run_pass(desk, harness.sync_options(server.url))
+        with made[1].using():
+            harness.rewrite_chain_from(made[1], 3)
+        harness.intake(made[1], 1)
+        run_pass(made[1], harness.sync_options(server.url))
+    finally:
+        for desk in made:
+            desk.close()
+
+
 def shot(driver, name: str) -> None:
     path = OUT / name
     driver.save_screenshot(str(path))
@@ -53,6 +77,7 @@ def main() -> None:
     try:
         server.add_commune("000.30.36.H26", "UBND xã Phúc Lợi")
         server.add_commune("000.31.36.H26", "UBND phường Việt Hưng")
+        desks_worth_a_flag(server, work)
         server.admin("staff", "add", "--username", "quantri", "--name", "Trần Quản Trị", "--role", "quan-tri",
                      "--password-stdin", stdin=PASSWORD + "\n")
         server.admin("staff", "add", "--username", "tonghop", "--name", "Lê Văn Tổng", "--password-stdin",
@@ -69,6 +94,11 @@ def main() -> None:
         driver.find_element(By.ID, "dang-nhap").click()
         WebDriverWait(driver, 10).until(lambda d: "/quan-tri" in d.current_url)
         shot(driver, "district-admin.png")
+        driver.get(server.url + "/quan-ly")
+        shot(driver, "district-dashboard.png")
+        driver.find_element(By.LINK_TEXT, "UBND xã Phúc Lợi").click()
+        WebDriverWait(driver, 10).until(lambda d: "/quan-ly/xa/" in d.current_url)
+        shot(driver, "district-commune.png")
         driver.delete_all_cookies()
         driver.get(server.url + "/tra-cuu?ma=000.30.36.H26-261123-0001")
         shot(driver, "district-lookup.png")

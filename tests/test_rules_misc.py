@@ -195,3 +195,12 @@ def test_intake_form_post_defaults_to_the_applicant_address():
 def test_lone_surrogates_from_an_input_method_are_refused():
     with pytest.raises(InvalidInput, match="lỗi bộ gõ"):
         clean("Nguy\ud800ễn", label="Họ tên", max_len=50)
+
+
+def test_a_clock_is_flagged_beyond_five_minutes_in_the_largest_unit_that_says_it():
+    from commune_desk.rules import clock
+    assert clock.skew(None) is None and clock.skew(300) is None and clock.skew(-300) is None
+    assert clock.skew(301) == "Đồng hồ máy nhanh 5 phút"
+    assert clock.skew(-2 * 3600 - 100) == "Đồng hồ máy chậm 2 giờ"
+    assert clock.skew(3 * 86400 + 40) == "Đồng hồ máy nhanh 3 ngày"
+    assert clock.skew(0.96 * 86400) == "Đồng hồ máy nhanh 1 ngày"

@@ -12,7 +12,7 @@ from peewee import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from commune_desk.district import api, dossier_page, pages, uploads, web
+from commune_desk.district import api, commune_page, dossier_page, pages, uploads, web
 from commune_desk.district.db import open_database
 from commune_desk.district.limits import limiter
 from commune_desk.district.models import ServerSetting, database
@@ -75,6 +75,7 @@ def create_app(db_url: str, *, lookup_per_minute: int = 30, threads: int = 8, ma
     uploads.install(app, files_dir, max_file_bytes, quota_bytes)
     app.register_blueprint(web.bp)
     dossier_page.install(app)
+    commune_page.install(app)
     app.add_url_rule("/kieu.css", "style", lambda: Response(pages.STYLE, mimetype="text/css",
                                                             headers={"Cache-Control": "max-age=3600"}))
 

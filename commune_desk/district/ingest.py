@@ -21,6 +21,7 @@ from commune_desk.district import db as district_db
 from commune_desk.district.figures import REPORT_COLUMNS, report_values
 from commune_desk.district.models import Commune, Device, database
 from commune_desk.errors import DeskError
+from commune_desk.rules import clock
 from commune_desk.rules.codes import parse_code
 from commune_desk.rules.office_calendar import TZ
 from commune_desk.sync import protocol as p
@@ -29,7 +30,7 @@ from commune_desk.sync.jsontext import canonical
 log = logging.getLogger("commune_desk.district.ingest")
 
 MAX_CHANGE_BYTES = 256 * 1024
-CLOCK_TOLERANCE_S = 300          # a desk time further ahead of the server's is flagged
+CLOCK_TOLERANCE_S = clock.TOLERANCE_S   # a desk time further ahead of the server's is flagged
 OUTCOMES = ("accepted", "supplement", "refused")
 
 

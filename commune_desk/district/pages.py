@@ -20,6 +20,8 @@ form.card input { width: 100%; box-sizing: border-box; padding: .35rem; font-siz
 form.card button { padding: .4rem 1.2rem; font-size: 1rem; }
 .hint { color: #555; font-size: .9rem; }
 dl.result dt { font-weight: bold; margin-top: .4rem; }
+.flag { color: #8b1a1a; font-size: .85rem; font-weight: bold; margin-top: .2rem; min-width: 12rem; }
+tr.warn td { background: #fff4d6; }
 """
 
 BASE = """<!doctype html>
@@ -98,20 +100,21 @@ DASHBOARD = """{% extends "base.html" %}
 <thead>
 <tr><th class="text" rowspan="2">Xã/phường</th><th colspan="6">Số hồ sơ nhận</th><th colspan="4">Đã giải quyết</th>
 <th colspan="3">Đang giải quyết</th><th rowspan="2">Yêu cầu bổ sung</th><th rowspan="2">Rút / dừng</th>
-<th rowspan="2">Trả qua bưu chính</th><th rowspan="2">Tỷ lệ đúng hạn</th><th rowspan="2">Lệch giờ máy quầy</th></tr>
+<th rowspan="2">Trả qua bưu chính</th><th rowspan="2">Tỷ lệ đúng hạn</th></tr>
 <tr><th>Tổng</th><th>Kỳ trước chuyển sang</th><th>Mới</th><th>Trực tiếp</th><th>Trực tuyến</th><th>Bưu chính</th>
 <th>Tổng</th><th>Trước hạn</th><th>Đúng hạn</th><th>Quá hạn</th><th>Tổng</th><th>Trong hạn</th><th>Quá hạn</th></tr>
 </thead>
 <tbody>
 {% for row in rows %}
 <tr data-agency="{{ row.agency_code }}">
-<td class="text">{{ row.name }} <small>({{ row.agency_code }})</small></td>
+<td class="text"><a href="{{ url_for('commune_page.show', agency_code=row.agency_code) }}">{{ row.name }}</a> <small>({{ row.agency_code }})</small>
+{%- for f in row.flags %}<div class="flag">{{ f }}</div>{% endfor %}</td>
 <td class="received">{{ row.r.received }}</td><td>{{ row.r.carried_over }}</td><td class="new">{{ row.r.new }}</td>
 <td>{{ row.r.new_by_channel['1'] }}</td><td class="online">{{ row.r.new_by_channel['2'] }}</td><td>{{ row.r.new_by_channel['3'] }}</td>
 <td class="resolved">{{ row.r.resolved }}</td><td>{{ row.r.resolved_early }}</td><td>{{ row.r.resolved_on_time }}</td><td class="resolved-late">{{ row.r.resolved_late }}</td>
 <td class="open">{{ row.r.open }}</td><td>{{ row.r.open_within }}</td><td class="open-overdue">{{ row.r.open_overdue }}</td>
 <td>{{ row.r.supplement_requests }}</td><td>{{ row.r.withdrawn }}</td><td>{{ row.r.delivered_by_post }}</td>
-<td class="rate">{{ row.rate }}</td><td class="text">{{ row.clock }}</td>
+<td class="rate">{{ row.rate }}</td>
 </tr>
 {% endfor %}
 </tbody>
@@ -148,7 +151,7 @@ ADMIN = """{% extends "base.html" %}
 <th class="text">Quầy</th><th class="text">Thao tác</th></tr></thead>
 <tbody>
 {% for item in communes %}{% set c = item.c %}
-<tr data-agency="{{ c.agency_code }}"><td class="text">{{ c.agency_code }}</td><td class="text">{{ c.name }}</td>
+<tr data-agency="{{ c.agency_code }}"><td class="text">{{ c.agency_code }}</td><td class="text"><a href="{{ url_for('commune_page.show', agency_code=c.agency_code) }}">{{ c.name }}</a></td>
 <td class="text">{{ 'hoạt động' if c.active else 'đã thu hồi' }}</td>
 <td class="text">{% for d in item.devices %}<div>Quầy {{ d.desk }} {{ d.label }} — {% if d.revoked_at %}đã thu hồi{% else %}{{ seen(d.last_seen_at) }}
 <form method="post" action="{{ url_for('web.admin_action', action='quay-thu-hoi') }}"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">

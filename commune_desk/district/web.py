@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from commune_desk.district import admin, figures, limits
+from commune_desk.district import admin, desk_watch, figures, limits
 from commune_desk.district.models import Commune, Device, Dossier, Staff, database
 from commune_desk.errors import DeskError
 from commune_desk.rules.codes import parse_code
@@ -179,17 +179,12 @@ def dashboard(staff: Staff):
     start, end, error = _period(now.date())
     _, end_at = period_bounds(start, end)
     reports, overdue_items = figures.all_communes(database.obj, start, end, now)
-    offsets = {}
-    for d in Device.select().where(Device.revoked_at.is_null(), Device.clock_offset_s.is_null(False)):
-        if abs(d.clock_offset_s) > abs(offsets.get(d.commune_id, 0)):
-            offsets[d.commune_id] = d.clock_offset_s
+    flags = desk_watch.flags_by_commune()
     rows = []
     for commune in Commune.select().order_by(Commune.name):
         r = reports.get(commune.id) or from_counts({}, start, end, judged_at(end, now))
-        off = offsets.get(commune.id)
         rows.append({"id": commune.id, "agency_code": commune.agency_code, "name": commune.name, "r": r,
-                     "rate": format_rate(r.on_time_rate).replace(" ", ""),
-                     "clock": "" if off is None or abs(off) <= 300 else f"lệch {round(off / 60)} phút"})
+                     "rate": format_rate(r.on_time_rate).replace(" ", ""), "flags": flags.get(commune.id, [])})
     names = {row["id"]: row["name"] for row in rows}
     overdue = [{**o.__dict__, "commune": names.get(cid, ""), "due_vn": when(o.due_at)} for cid, o in overdue_items]
     return render_template("dashboard.html", rows=rows, overdue=overdue, error=error, staff=staff,

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from commune_desk.rules import clock
 from commune_desk.store import outbox
 from commune_desk.sync import protocol as p
 from commune_desk.sync.errors import NotEnrolled, ProtocolMismatch, SyncError, Transient, Unauthorized
@@ -21,7 +22,6 @@ from commune_desk.sync.transport import RetryPolicy, Transport
 
 log = logging.getLogger("commune_desk.sync")
 
-CLOCK_WARNING_S = 300
 BATCH_SIZE = 200
 
 
@@ -337,12 +337,8 @@ def enroll(desk, server: str, code: str, ca_file: str | None = None, label: str 
 
 def clock_short(offset_s: float | None) -> str | None:
     """«Đồng hồ máy nhanh 3 ngày — hạn trả có thể sai» (status bar, intake), or None if close enough."""
-    if offset_s is None or abs(offset_s) <= CLOCK_WARNING_S:
-        return None
-    s = abs(offset_s)
-    amount = (f"{round(s / 86400)} ngày" if s >= 86400 * 0.95 else f"{round(s / 3600)} giờ" if s >= 3600
-              else f"{round(s / 60)} phút")
-    return f"Đồng hồ máy {'nhanh' if offset_s > 0 else 'chậm'} {amount} — hạn trả có thể sai"
+    said = clock.skew(offset_s)
+    return None if said is None else f"{said} — hạn trả có thể sai"
 
 
 def clock_warning(offset_s: float | None) -> str | None:

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from commune_desk.rules.intake import IntakeForm
 from commune_desk.sync import run_pass
 from harness import enroll, sync_options
-from test_district_pages import PASSWORD, _lookup, sign_in
+from test_district_pages import PASSWORD, _lookup, browser_sign_in, sign_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "attach"))
 from pages import rasterise, text_page_pdf  # noqa: E402
@@ -44,13 +43,7 @@ def test_staff_open_a_dossiers_scans_and_the_public_never_sees_them(server, desk
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
     assert r.content == desk1.attachment_file(row).read_bytes()
 
-    browser.delete_all_cookies()
-    browser.get(server.url + "/dang-nhap")
-    browser.find_element(By.ID, "username").send_keys("xem")
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "dang-nhap").click()
-    # signed in once the answer to the form has arrived (going on earlier would abandon it)
-    WebDriverWait(browser, 60).until(lambda b: "/quan-ly" in b.current_url)
+    browser_sign_in(browser, server, "xem")
     browser.get(page_url)
     table = browser.find_element(By.ID, "tep-dinh-kem")
     cells = [c.text for c in table.find_elements(By.TAG_NAME, "td")]

@@ -587,6 +587,23 @@ def intake(desk, n: int = 1, procedure: str = "HT-XNHN", names=("Nguyễn Văn A
     return out
 
 
+def rewrite_chain_from(desk, seq: int) -> None:
+    """Change one entry and recompute every hash after it: `audit verify` on the desk alone is fooled."""
+    from commune_desk.store import audit
+    db = desk.db
+    db.execute_sql("DROP TRIGGER audit_append_only_update")
+    rows = db.execute_sql("SELECT seq, at, desk, actor, action, target, detail, prev_hash FROM audit "
+                          "WHERE seq >= ? ORDER BY seq", (seq,)).fetchall()
+    prev = db.execute_sql("SELECT hash FROM audit WHERE seq = ?", (seq - 1,)).fetchone()[0]
+    for i, (s, at, dk, actor, action, target, detail, _) in enumerate(rows):
+        if i == 0:
+            actor = "ai đó khác"
+        digest = audit.entry_hash(s, at, dk, actor, action, target, detail, prev)
+        db.execute_sql("UPDATE audit SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?", (actor, prev, digest, s))
+        prev = digest
+    audit.ensure_triggers(db)
+
+
 def sync_options(server_url: str, attempts: int = 3, timeout=(2.0, 3.0), batch_size: int = 200):
     from commune_desk.sync import Options, RetryPolicy
     return Options(server=server_url, retry=RetryPolicy(attempts=attempts, base_s=0.05, cap_s=0.2),

@@ -1,25 +1,9 @@
 """The desk's audit-chain head travels with every push; the server notices when history it has
 seen is rewritten on the desk (a rewrite with every hash recomputed, as a careful forger would)."""
 
-from commune_desk.store import audit, outbox
+from commune_desk.store import outbox
 from commune_desk.sync import run_pass, sync_status
-from harness import enroll, intake, sync_options
-
-
-def rewrite_chain_from(desk, seq: int) -> None:
-    """Change one entry and recompute every hash after it: `audit verify` on the desk alone is fooled."""
-    db = desk.db
-    db.execute_sql("DROP TRIGGER audit_append_only_update")
-    rows = db.execute_sql("SELECT seq, at, desk, actor, action, target, detail, prev_hash FROM audit "
-                          "WHERE seq >= ? ORDER BY seq", (seq,)).fetchall()
-    prev = db.execute_sql("SELECT hash FROM audit WHERE seq = ?", (seq - 1,)).fetchone()[0]
-    for i, (s, at, dk, actor, action, target, detail, _) in enumerate(rows):
-        if i == 0:
-            actor = "ai đó khác"
-        digest = audit.entry_hash(s, at, dk, actor, action, target, detail, prev)
-        db.execute_sql("UPDATE audit SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?", (actor, prev, digest, s))
-        prev = digest
-    audit.ensure_triggers(db)
+from harness import enroll, intake, rewrite_chain_from, sync_options
 
 
 def test_the_server_keeps_the_head_and_notices_a_rewrite(server, desk1):
