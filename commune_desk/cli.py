@@ -37,6 +37,9 @@ def cmd_setup(args):
     desk = _desk(args)
     sessions = tuple(args.session) if args.session else None
     admin = accounts_cli.first_admin_request(args, desk)
+    if args.scan_folder:
+        from commune_desk.scanner import check_folder
+        args.scan_folder = check_folder(args.scan_folder)
     with desk.db.atomic():
         cfg = desk.setup(office_name=args.office_name, agency_code=args.agency_code, desk=args.desk,
                          place=args.place, address=args.address, unit=args.unit, clerk_name=args.clerk, head_name=args.head_name,

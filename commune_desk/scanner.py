@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from commune_desk.errors import DeskError
+from commune_desk.errors import DeskError, InvalidInput
 
 SCAN_TYPES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
 DONE_DIR = "da-dinh-kem"
@@ -23,10 +23,41 @@ INBOX_DIR = "scan-inbox"
 
 
 def scan_folder_of(desk) -> Path:
+    """The folder chosen in Quản trị (never created here: a share that is not mounted stays
+    missing rather than becoming a local folder), else «scan-inbox» in the data folder."""
     cfg = desk.config()
-    folder = Path(cfg.scan_folder) if cfg is not None and getattr(cfg, "scan_folder", "") else desk.data_dir / INBOX_DIR
+    if cfg is not None and getattr(cfg, "scan_folder", ""):
+        return Path(cfg.scan_folder)
+    folder = desk.data_dir / INBOX_DIR
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def check_folder(text: str) -> str:
+    """The folder a network scanner writes into, as an absolute path, once it is there, can be
+    listed and written (attached scans move into its «da-dinh-kem»). On a network share that is
+    down this may take long: the window calls it off its thread."""
+    raw = str(text or "").strip()
+    try:
+        folder = Path(os.path.abspath(os.path.expanduser(raw)))
+        if not raw or not folder.exists():
+            raise InvalidInput(f"Không có thư mục «{raw}» trên máy này. Nếu là thư mục dùng chung trên mạng, hãy "
+                               "kiểm tra máy quét hoặc máy chia sẻ đã bật và đã kết nối.", "scan_folder")
+        if not folder.is_dir():
+            raise InvalidInput(f"«{folder}» là một tệp, không phải thư mục. Hãy chọn thư mục máy quét ghi bản quét "
+                               "vào.", "scan_folder")
+        with os.scandir(folder) as entries:
+            next(entries, None)
+    except PermissionError:
+        raise InvalidInput(f"Không đọc được thư mục «{folder}»: tài khoản trên máy này không có quyền đọc. Hãy nhờ "
+                           "cán bộ kỹ thuật cấp quyền đọc và ghi thư mục này.", "scan_folder") from None
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"Không mở được thư mục «{raw}» ({getattr(exc, 'strerror', None) or exc}).",
+                           "scan_folder") from None
+    if not os.access(folder, os.W_OK):
+        raise InvalidInput(f"Không ghi được vào thư mục «{folder}»: bản quét đã đính kèm được chuyển vào thư mục con "
+                           f"«{DONE_DIR}» nên cần quyền ghi. Hãy nhờ cán bộ kỹ thuật cấp quyền ghi.", "scan_folder")
+    return str(folder)
 
 
 class ScanFolder:

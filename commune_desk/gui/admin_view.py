@@ -4,6 +4,7 @@ from tkinter import ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.gui.printer_tab import PrinterTab
+from commune_desk.gui.scan_tab import ScanTab
 from commune_desk.gui.storage import BackupTab
 from commune_desk.gui.widgets import Field, cell_tips
 from commune_desk.rules.dates import read_day
@@ -27,6 +28,8 @@ class AdminView(ttk.Frame):
         tabs.add(self._calendar_tab(tabs), text="Ngày nghỉ, ngày làm bù")
         self.printer_tab = PrinterTab(tabs, app)
         tabs.add(self.printer_tab, text="Máy in")
+        self.scan_tab = ScanTab(tabs, app)
+        tabs.add(self.scan_tab, text="Thư mục quét")
         self.backups = BackupTab(tabs, app)
         tabs.add(self.backups, text="Sao lưu, khôi phục")
 
@@ -147,3 +150,4 @@ class AdminView(ttk.Frame):
         self._fill_catalog()
         self.backups.on_show()
         self.printer_tab.on_show()
+        self.scan_tab.on_show()

@@ -133,8 +133,10 @@ class AttachmentsBar(ttk.Frame):
 
     def _poll(self) -> None:
         try:
-            if self.folder is None and getattr(self.app, "desk", None) is not None:
-                self.folder = scanner.ScanFolder(scanner.scan_folder_of(self.app.desk))
+            if getattr(self.app, "desk", None) is not None:
+                path = scanner.scan_folder_of(self.app.desk)
+                if self.folder is None or self.folder.path != path:       # changed in Quản trị
+                    self.folder = scanner.ScanFolder(path)
             ready = self.folder.ready() if self.folder else []
             self.folder_button.configure(
                 text=f"Từ thư mục quét ({len(ready)})" if ready else "Từ thư mục quét",

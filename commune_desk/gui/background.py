@@ -7,6 +7,8 @@ import tkinter as tk
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from commune_desk.errors import DeskError
+
 log = logging.getLogger("commune_desk.gui")
 
 
@@ -34,6 +36,8 @@ class Background:
         def work():
             try:
                 self.results.put(Done(on_done, value=fn(), on_error=on_error))
+            except DeskError as exc:       # expected: the screen says it in a sentence
+                self.results.put(Done(on_done, error=exc, on_error=on_error))
             except BaseException as exc:  # noqa: BLE001 - delivered to the UI thread as an error
                 log.exception("background task failed")
                 self.results.put(Done(on_done, error=exc, on_error=on_error))

@@ -113,6 +113,13 @@ def main(argv=None) -> int:
                 path = args.shots / size / f"{key}{suffix}.png"
                 shot(app, path)
                 shots.append(str(path))
+                if key == "admin":                       # and where the scanner writes
+                    tab = app.screens[key].scan_tab
+                    tab.master.select(tab)
+                    settle(app)
+                    path = args.shots / size / "admin-scan.png"
+                    shot(app, path)
+                    shots.append(str(path))
     print(json.dumps({"window": [app.winfo_width(), app.winfo_height()],
                       "origin": [app.winfo_rootx(), app.winfo_rooty()], "problems": found, "shots": shots,
                       "sizes": sizes},
