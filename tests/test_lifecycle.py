@@ -9,7 +9,9 @@ from commune_desk.errors import InvalidInput, NotAllowed
 from commune_desk.rules import lifecycle
 from commune_desk.rules.dates import parse_day, parse_office_instant, read_day
 from commune_desk.rules.office_calendar import OfficeCalendar
+from commune_desk.rules.standing import standing
 from commune_desk.rules.statuses import Status
+from commune_desk.rules.timeliness import Timeliness
 from tests.conftest import at
 
 CAL = OfficeCalendar()
@@ -76,3 +78,35 @@ def test_new_appointment_typed_with_or_without_a_time():
 
 def test_promises_to_the_citizen_are_the_appointment_the_new_appointment_and_the_stop_notice():
     assert lifecycle.PROMISE_FORMS == ("01", "04", "05")
+
+
+def test_what_the_clerk_is_told_about_extending():
+    due = at("2026-11-27 09:32")                                  # a Friday
+    assert lifecycle.extension_note(Status.PROCESSING, False, due, CAL, at("2026-11-25 10:00")) == ""
+    assert "Còn dưới một ngày làm việc" in lifecycle.extension_note(
+        Status.PROCESSING, False, due, CAL, at("2026-11-26 10:00"))
+    assert lifecycle.extension_note(Status.PROCESSING, False, due, CAL, at("2026-11-27 09:33")).startswith(
+        "Đã quá hạn trả kết quả: không còn được gia hạn")
+    assert lifecycle.extension_note(Status.PROCESSING, True, due, CAL, at("2026-11-26 10:00")) == (
+        "Hồ sơ đã được gia hạn một lần (hạn mới 09:32 27/11/2026); pháp luật không cho gia hạn lần nữa.")
+    assert lifecycle.extension_note(Status.SUPPLEMENT, False, due, CAL, at("2026-11-26 10:00")) == ""
+    # three working days on, over the weekend
+    assert lifecycle.suggested_extension(CAL, due) == at("2026-12-02 09:32")
+
+
+def test_which_notices_can_be_printed_again():
+    assert lifecycle.reprintable_forms(Status.SUPPLEMENT, True, False) == ["02"]
+    assert lifecycle.reprintable_forms(Status.PROCESSING, True, True) == ["04"]     # papers came back
+    assert lifecycle.reprintable_forms(Status.STOPPED, False, True) == ["04", "05"]
+    assert lifecycle.reprintable_forms(Status.PROCESSING, False, False) == []
+
+
+def test_where_a_dossier_stands_as_the_tables_say():
+    due = at("2026-11-27 09:32")
+    assert standing(Status.PROCESSING, due, None, CAL, at("2026-11-27 08:00")) == "Hôm nay, hạn 09:32"
+    assert standing(Status.PROCESSING, due, None, CAL, at("2026-11-26 09:32")) == "Còn 1 ngày"
+    assert standing(Status.PROCESSING, due, None, CAL, at("2026-11-27 10:02")) == "Quá hạn 30 phút"
+    assert standing(Status.SUPPLEMENT, due, None, CAL, at("2026-11-30 10:00")) == "Tạm dừng tính hạn (chờ bổ sung)"
+    assert standing(Status.RETURNED, due, at("2026-11-30 08:00"), CAL, at("2026-12-01 08:00")) == \
+        Timeliness.LATE.label
+    assert standing(Status.WITHDRAWN, due, None, CAL, at("2026-12-01 08:00")) == Status.WITHDRAWN.label

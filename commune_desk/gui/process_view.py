@@ -18,7 +18,6 @@ from commune_desk.gui.tables import fit_columns, scrolled, short, standing
 from commune_desk.gui.widgets import Field, cell_tips
 from commune_desk.rules import lifecycle
 from commune_desk.rules.dates import parse_office_instant
-from commune_desk.rules.deadline import due_soon
 from commune_desk.rules.statuses import TRANSITIONS, Status
 from commune_desk.store.queries import QUEUES
 
@@ -426,29 +425,16 @@ class ProcessView(ttk.Frame):
 
     def _reprintable(self) -> list[str]:
         d = self.current
-        forms = []
-        if d.missing and Status(d.status) == Status.SUPPLEMENT:
-            forms.append("02")
-        if d.extended:
-            forms.append("04")
-        if Status(d.status) == Status.STOPPED:
-            forms.append("05")
+        forms = lifecycle.reprintable_forms(Status(d.status), bool(d.missing), d.extended)
         self.btn_reprint.configure(text="In lại mẫu " + ", ".join(forms) if forms else "In lại")
         return forms
 
     def _extension_warning(self) -> str:
         d = self.current
-        if d is None or Status(d.status) not in lifecycle.EXTEND_FROM or d.due_at is None:
+        if d is None:
             return ""
-        now = self.desk.now()
-        if d.extended:
-            return (f"Hồ sơ đã được gia hạn một lần (hạn mới {short(d.due_at)}); pháp luật không cho gia hạn lần nữa.")
-        if now >= d.due_at:
-            return "Đã quá hạn trả kết quả: không còn được gia hạn (văn bản xin lỗi phải ban hành trước hạn)."
-        if due_soon(self.desk.calendar(), now, d.due_at):
-            return ("⚠ Còn dưới một ngày làm việc đến hạn trả. Nếu không kịp, hãy lập văn bản xin lỗi "
-                    "và gia hạn (mẫu 04) ngay — chỉ được gia hạn một lần, trước hạn.")
-        return ""
+        return lifecycle.extension_note(Status(d.status), d.extended, d.due_at, self.desk.calendar(),
+                                        self.desk.now())
 
     # ---- actions ---------------------------------------------------------------------------------
 
@@ -467,8 +453,7 @@ class ProcessView(ttk.Frame):
             self.f_party.grid(row=row, column=0, sticky="ew", padx=4)
             row += 1
         if key == "extend":
-            cal = self.desk.calendar()
-            suggestion = cal.add_working_time(self.current.due_at, 3 * cal.day_length)
+            suggestion = lifecycle.suggested_extension(self.desk.calendar(), self.current.due_at)
             self.f_until.set(f"{suggestion:%d/%m/%Y %H:%M}")
             self.f_until.grid(row=row, column=0, sticky="w", padx=4)
             row += 1

@@ -1,47 +1,21 @@
-"""What the screens' tables share: instants and working-time spans as the clerk reads them, where
-a dossier stands against its due time, and Treeview columns that fit the window."""
+"""What the screens' tables share: instants as the clerk reads them, where a dossier stands against
+its due time, and Treeview columns that fit the window."""
 
 from datetime import datetime
 from tkinter import ttk
 
-from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.office_calendar import TZ
-from commune_desk.rules.statuses import CLOCK_STOPPED, Status
-from commune_desk.rules.timeliness import judge
+from commune_desk.rules.standing import standing as rules_standing
+from commune_desk.rules.statuses import Status
 
 
 def short(t: datetime | None) -> str:
     return f"{t.astimezone(TZ):%H:%M %d/%m/%Y}" if t else ""
 
 
-def span_text(calendar, delta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    days, hours = divmod(hours, int(calendar.day_length.total_seconds() // 3600) or 8)
-    if days and hours:
-        return f"{days} ngày {hours} giờ"
-    if days:
-        return f"{days} ngày"
-    return f"{hours} giờ" if hours else f"{int(delta.total_seconds() // 60)} phút"
-
-
 def standing(desk, d, now: datetime) -> str:
-    """Where the dossier stands against its due time, as the clerk reads it."""
-    status = Status(d.status)
-    if d.due_at is None:
-        return status.label
-    if status in FINISHED:
-        return judge(d.due_at, finished_at=d.resolved_at or d.returned_at).label
-    if status in CLOCK_STOPPED:
-        return "Tạm dừng tính hạn (chờ bổ sung)"
-    if status in (Status.STOPPED, Status.WITHDRAWN, Status.NOT_ACCEPTED):
-        return status.label
-    cal = desk.calendar()
-    if now > d.due_at:
-        return f"Quá hạn {span_text(cal, cal.working_time_between(d.due_at, now))}"
-    due = d.due_at.astimezone(TZ)
-    if due.date() == now.astimezone(TZ).date():
-        return f"Hôm nay, hạn {due:%H:%M}"             # the due-today queue says so, not «Còn 1 ngày»
-    return f"Còn {span_text(cal, cal.working_time_between(now, d.due_at))}"
+    """Where the dossier stands against its due time, as the clerk reads it (rules/standing.py)."""
+    return rules_standing(Status(d.status), d.due_at, d.resolved_at or d.returned_at, desk.calendar(), now)
 
 
 def fit_columns(tree: ttk.Treeview, fixed: dict[str, int], flexible: dict[str, int], minimum: int = 90) -> None:

@@ -5,7 +5,7 @@ prints are promises to the citizen. The store enforces these, the screens offer 
 from datetime import date, datetime, timedelta
 
 from commune_desk.errors import NotAllowed
-from commune_desk.rules.deadline import restart_after_supplement
+from commune_desk.rules.deadline import due_soon, restart_after_supplement
 from commune_desk.rules.office_calendar import TZ, OfficeCalendar
 from commune_desk.rules.statuses import CLOCK_STOPPED, OPEN, Status
 
@@ -42,6 +42,41 @@ def check_handover(status: Status, code: str, returned_at: datetime | None) -> N
 def can_extend(status: Status, extended: bool, due_at: datetime | None, now: datetime) -> bool:
     """Form 04 is offered once, before the due instant."""
     return status in EXTEND_FROM and not extended and due_at is not None and now < due_at
+
+
+def extension_note(status: Status, extended: bool, due_at: datetime | None, calendar: OfficeCalendar,
+                   now: datetime) -> str:
+    """What the clerk is told about extending (form 04) a dossier open in this status: nothing, why
+    it can no longer be extended, or a warning that the last working day before the due has begun."""
+    if status not in EXTEND_FROM or due_at is None:
+        return ""
+    if extended:
+        return (f"Hồ sơ đã được gia hạn một lần (hạn mới {due_at.astimezone(TZ):%H:%M %d/%m/%Y}); "
+                "pháp luật không cho gia hạn lần nữa.")
+    if now >= due_at:
+        return "Đã quá hạn trả kết quả: không còn được gia hạn (văn bản xin lỗi phải ban hành trước hạn)."
+    if due_soon(calendar, now, due_at):
+        return ("⚠ Còn dưới một ngày làm việc đến hạn trả. Nếu không kịp, hãy lập văn bản xin lỗi "
+                "và gia hạn (mẫu 04) ngay — chỉ được gia hạn một lần, trước hạn.")
+    return ""
+
+
+def suggested_extension(calendar: OfficeCalendar, due_at: datetime) -> datetime:
+    """The new appointment offered first on form 04: three working days after the current due."""
+    return calendar.add_working_time(due_at, 3 * calendar.day_length)
+
+
+def reprintable_forms(status: Status, missing: bool, extended: bool) -> list[str]:
+    """The notices of a dossier's current state that can be printed again: the supplement request
+    while it waits for papers, the extension once issued, the stop notice of a stopped dossier."""
+    forms = []
+    if missing and status == Status.SUPPLEMENT:
+        forms.append("02")
+    if extended:
+        forms.append("04")
+    if status == Status.STOPPED:
+        forms.append("05")
+    return forms
 
 
 def clock_on_move(current: Status, target: Status, calendar: OfficeCalendar, now: datetime,
