@@ -152,6 +152,27 @@ def test_document_counts_are_zero_padded_and_zero_left_blank(tmp_path):
     assert "1 Tờ khai 01 12" in flat
 
 
+@pytest.mark.parametrize("paper", ALL_PAPERS)
+def test_document_counts_sit_centred_under_their_headings(tmp_path, paper):
+    word = "Giấy-chứng-nhận-quyền-sử-dụng-đất-quyền-sở-hữu-nhà-ở-và-tài-sản-khác-gắn-liền-với-đất"
+    data = h.sample(documents=(DocumentLine("Tờ khai", 1, 0, 12), DocumentLine(word, 0, 3)))
+    path = render(tmp_path, "01", data, paper)
+    words = h.pages(path)[0].words
+    centre = lambda w: (w.x0 + w.x1) / 2
+    first = lambda text: next(w for w in words if w.text == text)
+    heading_y = first("TT").y0
+    for count, heading in (("01", "chính"), ("12", "photo"), ("03", "(chứng")):
+        start = [w for w in words if w.text == heading and w.y0 >= heading_y - 1][0]
+        line = [w for w in words if abs(w.y0 - start.y0) < 1 and w.x0 >= start.x0][:2 if "(" in heading else 1]
+        assert centre(first(count)) == pytest.approx((line[0].x0 + line[-1].x1) / 2, abs=1.5), (count, heading)
+    assert centre(first("1")) == pytest.approx(centre(first("TT")), abs=1.5)
+    spec = PAPERS[paper]
+    start = next(i for i, w in enumerate(words) if w.text.startswith("Giấy-chứng"))
+    pieces = [w for w in words[start:] if w.text in word][:3]
+    assert len(pieces) >= 2 and "".join(w.text for w in pieces).startswith(word[:40])   # broken over lines
+    assert all(spec.left <= w.x0 and w.x1 <= first("03").x0 for w in pieces)
+
+
 def test_control_sheet_leaves_blank_rows_to_fill_by_hand(tmp_path):
     flat = h.flat(h.pdf_text(render(tmp_path, "06", h.sample(handoffs=()))))
     assert flat.count("Giao lúc … giờ … phút, ngày …") == 4

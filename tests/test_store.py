@@ -46,6 +46,19 @@ def test_intake_issues_code_due_and_event(desk):
     assert desk.intake(form()).code.endswith("-0002")
 
 
+def test_intake_makes_the_first_version_in_one_audited_write(desk):
+    d = desk.intake(form())
+    with desk.using():
+        assert Dossier.get_by_id(d.id).version == 1
+    event = desk.events_of(d)[0]
+    assert event.data["base_version"] == 0 and event.data["dossier"]["version"] == 1
+    trail = [e for e in desk.audit_entries() if e.target == d.code]
+    assert len(trail) == 2          # the row as inserted, and its intake event
+    assert trail[-1].detail["after"]["version"] == 1 and desk.verify_audit().ok    # newest first
+    desk.handoff(d.code, "Công chức Tư pháp - Hộ tịch")
+    assert desk.events_of(d)[-1].data["base_version"] == 1 and desk.dossier(d.code).version == 2
+
+
 def test_nfd_input_is_stored_nfc(desk):
     name = "Phạm Thị Hồng Nhung"
     d = desk.intake(form(name=unicodedata.normalize("NFD", name),

@@ -215,18 +215,30 @@ class Sheet:
              widths: Sequence[float], left_cols: Sequence[int] = (1,),
              header_rows: int = 1, extra: Sequence[tuple] = ()) -> Table:
         """A ruled table; string cells become wrapping paragraphs, left-aligned
-        in `left_cols` and centred elsewhere. Widths are scaled to the frame."""
-        def cell(value, style):
-            if isinstance(value, (Flowable, list)):
-                return value
-            return self.para(text(value), style)
+        in `left_cols` and centred elsewhere, the header bold. Widths are scaled to the frame.
 
-        data = [[cell(h, self.cell_h) for h in header]] if header else []
-        for row in rows:
-            data.append([cell(v, self.cell if i in left_cols else self.cell_c)
-                         for i, v in enumerate(row)])
+        A cell of one word that fits its column cannot wrap: the table draws it as a string in
+        the same font, size and place (a paragraph for "01" cost a parse and two line-breaking
+        passes per cell). An empty cell holds nothing, as an empty paragraph did."""
         scale = self.width / sum(widths)
         pad = max(1.5, self.paper.small * 0.25)
+        room = [w * scale - 2 * pad for w in widths]
+
+        def cell(value, style, col):
+            if isinstance(value, (Flowable, list)):
+                return value
+            value = nfc(value)
+            if not value:
+                return []
+            if value.split() == [value] and stringWidth(value, style.fontName, style.fontSize) <= room[col]:
+                return value
+            return self.para(escape(value), style)
+
+        data = [[cell(h, self.cell_h, i) for i, h in enumerate(header)]] if header else []
+        for row in rows:
+            data.append([cell(v, self.cell if i in left_cols else self.cell_c, i)
+                         for i, v in enumerate(row)])
+        body = 1 if header else 0
         table = make_table(data, [w * scale for w in widths], [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -234,6 +246,12 @@ class Sheet:
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            # string cells: the look of the paragraph styles above (cell, cell_c, cell_h)
+            ("FONTSIZE", (0, 0), (-1, -1), self.cell.fontSize),
+            ("LEADING", (0, 0), (-1, -1), self.cell.leading),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            *[("ALIGN", (c, body), (c, -1), "LEFT") for c in left_cols],
+            *([("FONTNAME", (0, 0), (-1, 0), self.cell_h.fontName)] if header else []),
             *extra,
         ], repeat_rows=header_rows)
         table.spaceBefore = self.paper.size * 0.3

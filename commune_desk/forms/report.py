@@ -136,8 +136,7 @@ def _figures_table(sheet: Sheet, r) -> Flowable:
         else:
             n += 1
             numbered.append((str(n), sheet.para(f"<b>{text(label)}</b>", sheet.cell), value))
-    return sheet.grid(("STT", "Chỉ tiêu", "Số hồ sơ"), numbered, (12, 120, 38), left_cols=(1,),
-                      extra=[("ALIGN", (2, 1), (2, -1), "RIGHT")])
+    return sheet.grid(("STT", "Chỉ tiêu", "Số hồ sơ"), numbered, (12, 120, 38), left_cols=(1,))
 
 
 def _split_table(sheet: Sheet, doc) -> Flowable:

@@ -196,8 +196,9 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
     # ---- writing -------------------------------------------------------------------------
 
     def _event(self, kind: str, dossier: Dossier | None = None, sync: bool = True, **data) -> Event:
-        if dossier is not None and kind in VERSIONED_KINDS:
+        if dossier is not None and kind in VERSIONED_KINDS and "base_version" not in data:
             # the change names the version it was made on; the dossier moves to the next one
+            # (a base_version given: the caller wrote the row at the next version already)
             data["base_version"] = dossier.version or 0
             dossier.version = data["base_version"] + 1
             Dossier.update(version=dossier.version).where(Dossier.id == dossier.id).execute()
@@ -207,6 +208,13 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
                       data=data, sync_state="pending" if sync else "local")
         event.save(force_insert=True)
         return event
+
+    def _insert_dossier(self, dossier: Dossier, **data) -> Event:
+        """A new dossier row and its intake event. The INSERT writes the version the intake makes
+        (1, made on 0), so no second statement (and audit entry) has to move it there."""
+        dossier.version = 1
+        dossier.save(force_insert=True)
+        return self._event("intake", dossier, base_version=0, **data)
 
     def record(self, action: str, target: str = "", **detail) -> None:
         """An audit entry for what no table change shows (sign-in, a print, an export). Joins the
@@ -375,8 +383,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
                 dossier.status = Status.SUPPLEMENT
             else:
                 dossier.status = Status.NOT_ACCEPTED
-            dossier.save(force_insert=True)
-            self._event("intake", dossier, outcome=outcome, imported=imported)
+            self._insert_dossier(dossier, outcome=outcome, imported=imported)
             for document, stored in files:
                 self._add_attachment(dossier, document, stored)
             Draft.delete().where(Draft.name == "intake").execute()

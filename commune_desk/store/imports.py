@@ -43,8 +43,7 @@ class Imports:
                             status=item.status, received_at=item.received_at, starts_at=deadline.starts_at,
                             due_at=due, original_due_at=due, resolved_at=item.resolved_at,
                             returned_at=item.returned_at, imported=True, created_at=now, updated_at=now)
-                d.save(force_insert=True)
-                self._event("intake", d, outcome="accepted", imported=True)
+                self._insert_dossier(d, outcome="accepted", imported=True)
                 parsed = codes.parse_code(item.code)
                 if first <= parsed.seq <= last:
                     used[parsed.day] = max(used.get(parsed.day, 0), parsed.seq)
