@@ -38,9 +38,13 @@ def form01_lines(data, paper):
         elif isinstance(item, Table):
             if len(item._cellvalues[0]) == 5:          # the documents table
                 rows.extend(item._cellvalues)
-            for row in item._cellvalues:
-                for cell in row:
-                    walk(cell)
+            for row, styles in zip(item._cellvalues, item._cellStyles):
+                for cell, style in zip(row, styles):
+                    if isinstance(cell, str):           # a one-word cell the table draws itself
+                        if cell:
+                            lines.append((cell, style.fontname, style.fontsize))
+                    else:
+                        walk(cell)
         elif isinstance(item, (list, tuple)):
             for x in item:
                 walk(x)
