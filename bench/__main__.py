@@ -8,13 +8,19 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                           if m.name.startswith("bench_"))
+    # `python -m bench bench_report --only district`: what follows the names is the options of
+    # the one named
+    names = argv[:next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))]
+    options = argv[len(names):]
+    names = names or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+                            if m.name.startswith("bench_"))
+    if options and len(names) != 1:
+        raise SystemExit("options go with one benchmark: python -m bench bench_report --only district")
     for name in names:
         print(f"\n== {name} ==", flush=True)
         module = importlib.import_module(f"bench.{name}")
-        # modules with their own options get none here: each runs on its defaults
-        module.main([]) if inspect.signature(module.main).parameters else module.main()
+        # modules with their own options get none here unless named alone with them
+        module.main(options) if inspect.signature(module.main).parameters else module.main()
     return 0
 
 

@@ -51,23 +51,30 @@ def publish_status(code: str, status: int, note: str = "") -> Publication:
     at = now()
     with database.atomic():
         district_db.publication_lock(database.obj)
-        row = Dossier.get_or_none(Dossier.code == str(parsed))
-        if row is None:
+        found = Dossier.get_or_none(Dossier.code == str(parsed))
+        if found is None:
             raise NotFound(f"Máy chủ chưa có hồ sơ {parsed}.")
-        check_transition(Status(row.status), target)
-        snap = dict(row.snapshot)
-        snap["status"] = int(target)
-        snap["version"] = (row.version or 0) + 1        # an upstream change is a version too
-        iso = at.isoformat(timespec="seconds")
-        if target == Status.RESOLVED and not snap.get("resolved_at"):
-            snap["resolved_at"] = iso
-        if target == Status.RETURNED:
-            snap["returned_at"] = iso
-            snap["resolved_at"] = snap.get("resolved_at") or iso
-        Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at, version=snap["version"],
-                       **dict(zip(REPORT_COLUMNS, report_values(snap)))).where(Dossier.id == row.id).execute()
-        return Publication.create(uuid=str(uuid.uuid4()), commune=row.commune_id, kind="status",
-                                  data={"dossier": snap, "status": int(target), "note": note}, at=at)
+        # one writer of the commune's dossiers at a time, as ingest (its report_day rows change with
+        # the row, by trigger), and the row as it stands once the lock is held
+        with district_db.commune_lock(database.obj, found.commune_id):
+            return _move(Dossier.get_by_id(found.id), target, note, at)
+
+
+def _move(row: Dossier, target: Status, note: str, at) -> Publication:
+    check_transition(Status(row.status), target)
+    snap = dict(row.snapshot)
+    snap["status"] = int(target)
+    snap["version"] = (row.version or 0) + 1        # an upstream change is a version too
+    iso = at.isoformat(timespec="seconds")
+    if target == Status.RESOLVED and not snap.get("resolved_at"):
+        snap["resolved_at"] = iso
+    if target == Status.RETURNED:
+        snap["returned_at"] = iso
+        snap["resolved_at"] = snap.get("resolved_at") or iso
+    Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at, version=snap["version"],
+                   **dict(zip(REPORT_COLUMNS, report_values(snap)))).where(Dossier.id == row.id).execute()
+    return Publication.create(uuid=str(uuid.uuid4()), commune=row.commune_id, kind="status",
+                              data={"dossier": snap, "status": int(target), "note": note}, at=at)
 
 
 def parse_day(text: str) -> date:

@@ -33,11 +33,14 @@ class Layout:
     groups: dict | None = None   # split name -> (key expression, label expression or None)
 
 
-def _open_overdue(L: Layout) -> str:
-    """State 7 of _classes, as a WHERE clause for the overdue list."""
+def open_overdue_where(L: Layout, open_at_end: str = "") -> str:
+    """State 7 of _classes, as a WHERE clause for the overdue list (rows received before :e).
+    `open_at_end` may narrow "not finished by :e" to one of its parts (the district finds each
+    on its own index)."""
     D, F, S = L.due, L.finished, L.clock_stopped
     return (f"{D} IS NOT NULL AND {D} < :a AND {L.coded} AND status NOT IN ({rule.WITHDRAWN}, {rule.STOPPED}) "
-            f"AND ({F} IS NULL OR {F} >= :e) AND (status <> {rule.SUPPLEMENT} OR ({S} IS NOT NULL AND {S} > {D}))")
+            f"AND {open_at_end or f'({F} IS NULL OR {F} >= :e)'} "
+            f"AND (status <> {rule.SUPPLEMENT} OR ({S} IS NOT NULL AND {S} > {D}))")
 
 
 _MARK = re.compile(r":([sea])\b")
@@ -121,7 +124,7 @@ def add_classes(counts: dict, kind: int, state: int, channel, status, post, ext,
 
 def overdue_sql(L: Layout, columns: str, where: str = "", limit: int | None = None) -> str:
     # the rows are found on the report's columns alone (the desk's covering index), then read
-    inner = f"SELECT id FROM {L.table} WHERE {L.received} < :e AND {_open_overdue(L)}"
+    inner = f"SELECT id FROM {L.table} WHERE {L.received} < :e AND {open_overdue_where(L)}"
     if where:
         inner += f" AND {where}"
     sql = f"SELECT {columns} FROM {L.table} WHERE id IN ({inner}) ORDER BY {L.due}, code"
