@@ -10,7 +10,6 @@ bytes over the same emulated link (what the link allows with its loss). Goals: a
 made while scans upload reaches the server within 30 s; scans at >= 80 % of the link.
 """
 
-import socket
 import sys
 import tempfile
 import threading
@@ -44,26 +43,14 @@ def bench_pages(workdir: Path) -> list[tuple]:
     return rows
 
 
-class Sink:
+class Sink(harness.LoopbackListener):
     """The floor's far end: an HTTP server that reads a POST's body and answers 200."""
 
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(3600)
-                harness._read_http(conn, is_request=True)      # the whole body, then the answer
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    def serve(self, conn):
+        with conn:
+            conn.settimeout(3600)
+            harness._read_http(conn, is_request=True)      # the whole body, then the answer
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
 def raw_post_seconds(n_bytes: int) -> float:

@@ -12,7 +12,9 @@ import sys
 import time
 
 from commune_desk import paths
-from commune_desk.commands import NOW_ENV_VAR, env_clock
+from contextlib import closing
+
+from commune_desk.commands import NOW_ENV_VAR, iso, open_desk
 from commune_desk.errors import DeskError, InvalidInput
 from commune_desk.rules import roles
 
@@ -93,9 +95,8 @@ def authorize(args):
             raise Forbidden("Quầy chưa có tài khoản nào; bỏ --user, hoặc tạo quản trị đầu tiên: "
                             "commune-desk setup … --admin-user TÊN --admin-password-stdin.")
         return None
-    from commune_desk.store.desk import Desk
     try:
-        desk = Desk(args.data_dir, clock=env_clock())
+        desk = open_desk(args)
     except DeskError:
         if command == "restore":
             return None     # a file too damaged to open: restoring is the way forward
@@ -170,21 +171,13 @@ def first_admin_request(args, desk) -> dict | None:
 # ---- user … ------------------------------------------------------------------------------------
 
 def _account_json(row) -> dict:
-    def iso(t):
-        return t.isoformat(timespec="seconds") if t else None
     return {"name": row.name, "full_name": row.full_name, "role": row.role, "role_label": roles.role_label(row.role),
             "disabled": row.disabled, "locked_until": iso(row.locked_until),
             "last_sign_in_at": iso(row.last_sign_in_at), "created_at": iso(row.created_at)}
 
 
-def _desk(args):
-    from commune_desk.store.desk import Desk
-    return Desk(args.data_dir, clock=env_clock())
-
-
 def cmd_user(args):
-    desk = _desk(args)
-    try:
+    with closing(open_desk(args)) as desk:
         if args.action == "list":
             with desk.using():
                 rows = [_account_json(r) for r in desk.accounts()]
@@ -214,15 +207,12 @@ def cmd_user(args):
             row = desk.set_role(args.name, args.role)
             return f"Tài khoản {row.name}: {roles.role_label(row.role)}.", _account_json(row)
         raise InvalidInput(f"Không có việc «{args.action}».", "action")
-    finally:
-        desk.close()
 
 
 # ---- audit … -----------------------------------------------------------------------------------
 
 def cmd_audit(args):
-    desk = _desk(args)
-    try:
+    with closing(open_desk(args)) as desk:
         if args.action == "list":
             with desk.using():
                 rows = [{"seq": e.seq, "at": e.at, "desk": e.desk, "actor": e.actor, "action": e.action,
@@ -241,8 +231,6 @@ def cmd_audit(args):
         for w in verdict.warnings:
             text += f"\nCảnh báo: {w}"
         return text, obj
-    finally:
-        desk.close()
 
 
 def register(sub, common) -> None:

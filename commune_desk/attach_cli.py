@@ -1,23 +1,16 @@
 """`commune-desk attach` and `commune-desk attachments`: registered into the desk's parser by
 commune_desk.cli.build_parser (one line there)."""
 
+from contextlib import closing
+
+from commune_desk.commands import iso, open_desk
 from commune_desk.errors import InvalidInput
-
-
-def _desk(args):
-    from commune_desk.commands import env_clock
-    from commune_desk.store.desk import Desk
-    return Desk(args.data_dir, clock=env_clock())
-
-
-def _iso(t):
-    return t.isoformat(timespec="seconds") if t else None
 
 
 def attachment_json(desk, row) -> dict:
     return {"id": row.id, "sha256": row.sha256, "size": row.size, "pages": row.pages, "document": row.document,
-            "name": row.name, "source": row.source, "added_at": _iso(row.added_at), "sync_state": row.sync_state,
-            "sync_note": row.sync_note, "sent_at": _iso(row.sent_at), "path": str(desk.attachment_file(row))}
+            "name": row.name, "source": row.source, "added_at": iso(row.added_at), "sync_state": row.sync_state,
+            "sync_note": row.sync_note, "sent_at": iso(row.sent_at), "path": str(desk.attachment_file(row))}
 
 
 def document_label(dossier, document: int | None) -> str:
@@ -27,8 +20,7 @@ def document_label(dossier, document: int | None) -> str:
 
 
 def cmd_attach(args):
-    desk = _desk(args)
-    try:
+    with closing(open_desk(args)) as desk:
         if args.document is not None and args.document < 1:
             raise InvalidInput("Số thứ tự giấy tờ bắt đầu từ 1.", "document")
         row = desk.attach(args.code, args.file, document=args.document, source=args.source)
@@ -38,13 +30,10 @@ def cmd_attach(args):
         text = (f"Đã đính kèm {row.name} ({row.pages} trang, {row.size / 1024:.0f} kB) vào hồ sơ "
                 f"{dossier.code or dossier.uuid}, {document_label(dossier, row.document)}.")
         return text, obj
-    finally:
-        desk.close()
 
 
 def cmd_attachments(args):
-    desk = _desk(args)
-    try:
+    with closing(open_desk(args)) as desk:
         if args.clean:
             removed = desk.clean_attachments()
             return f"Đã dọn {len(removed)} tệp không thuộc hồ sơ nào.", {"removed": removed}
@@ -57,8 +46,6 @@ def cmd_attachments(args):
         lines = [f"{r.sha256[:12]}  {r.size / 1024:>7.0f} kB  {r.pages:>3} trang  {state.get(r.sync_state, r.sync_state)}"
                  f"  {document_label(dossier, r.document)}" for r in rows]
         return "\n".join(lines) or "Hồ sơ chưa có tệp đính kèm.", items
-    finally:
-        desk.close()
 
 
 def register(sub, common) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from commune_desk import accounts_cli, paths
-from commune_desk.commands import Parser, env_clock, execute
+from commune_desk.commands import Parser, execute, iso as _iso, open_desk as _desk
 from commune_desk.errors import InvalidInput
 from commune_desk.logs import setup_logging
 from commune_desk.rules.bounds import check_day, check_rows
@@ -20,15 +20,6 @@ from commune_desk.rules.lifecycle import FINISHED
 from commune_desk.rules.office_calendar import OfficeCalendar, parse_instant
 from commune_desk.rules.statuses import CLOCK_STOPPED, Status
 from commune_desk.store.health import write_private
-
-
-def _iso(t):
-    return t.isoformat(timespec="seconds") if t else None
-
-
-def _desk(args):
-    from commune_desk.store.desk import Desk
-    return Desk(args.data_dir, clock=env_clock())
 
 
 # ---- commands ------------------------------------------------------------------------------

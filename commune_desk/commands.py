@@ -52,6 +52,18 @@ def env_clock():
     return lambda: instant
 
 
+def open_desk(args):
+    """The desk in the command's data folder (--data-dir), on the command's clock. A command that
+    may be one of several in a process closes it: `with closing(open_desk(args)) as desk:`."""
+    from commune_desk.store.desk import Desk
+    return Desk(args.data_dir, clock=env_clock())
+
+
+def iso(t) -> str | None:
+    """An instant as the commands' JSON gives it (to the second), or None."""
+    return t.isoformat(timespec="seconds") if t else None
+
+
 def execute(func, args, log_dir=None, explain=None) -> int:
     """Run one command of `commune-desk` or `commune-district`: its result as text or JSON; an
     expected error as one Vietnamese line and exit 2; anything else logged, one line, exit 1.

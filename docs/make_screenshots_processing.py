@@ -103,61 +103,81 @@ def shoot(app, name: str, size) -> Path:
     return path
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--display", default=":87")
-    args = ap.parse_args()
-    xvfb = start_xvfb(args.display)
+def on_xvfb(display: str, take) -> int:
+    """Start an Xvfb, take the shots (`take()` returns the paths it saved), say where they are."""
+    xvfb = start_xvfb(display)
     try:
-        from commune_desk.gui.app import DeskApp
-        clock = Clock("2026-11-23 08:00")
-        with tempfile.TemporaryDirectory() as tmp:
-            desk, sample = sample_desk(Path(tmp) / "data", clock)
-            app = DeskApp(desk)
-            app.print_pdf = app.preview_pdf = lambda path, *args, **kw: None
-            saved = []
-            for size in SIZES:
-                app.geometry(f"{size[0]}x{size[1]}+0+0")
-                app.minsize(min(size[0], 1000), 700)
-                settle(app)
-                app.show("process")
-                view = app.screens["process"]
-                view.select_queue("processing")
-                view.tree.selection_set(sample["dat"].code)
-                settle(app, 0.2)
-                saved.append(shoot(app, "process", size))
-                view.select_queue("due_tomorrow")
-                view.tree.selection_set(sample["soon"].code)
-                settle(app, 0.2)
-                view.start_action("extend")
-                view.f_note.input.insert("1.0", "Cần xác minh thông tin giám hộ tại nơi cư trú trước đây")
-                saved.append(shoot(app, "process-extension", size))
-                view.cancel_action()
-                app.show("handover")
-                hv = app.screens["handover"]
-                hv.code_var.set(sample["done"].code)
-                hv.lookup()
-                hv.f_recipient_id.set("001095007788")
-                hv.f_receipt.set("BL-0042")
-                hv.rating.set("hai-long")
-                saved.append(shoot(app, "handover", size))
-                hv.code_var.set(sample["post"].code)
-                hv.lookup()
-                saved.append(shoot(app, "handover-post", size))
-                app.show("search")
-                sv = app.screens["search"]
-                sv.query.set("nguyen van")
-                sv.search_now()
-                sv.open_selected()
-                saved.append(shoot(app, "search", size))
-            app.destroy()
-            desk.close()
-        for path in saved:
+        for path in take():
             print(path.relative_to(ROOT))
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
     return 0
+
+
+def window(desk):
+    """The real window on the desk, printing nowhere."""
+    from commune_desk.gui.app import DeskApp
+    app = DeskApp(desk)
+    app.print_pdf = app.preview_pdf = lambda path, *args, **kw: None
+    return app
+
+
+def at_each_size(app):
+    """The window at each counter size in turn."""
+    for size in SIZES:
+        app.geometry(f"{size[0]}x{size[1]}+0+0")
+        app.minsize(min(size[0], 1000), 700)
+        settle(app)
+        yield size
+
+
+def take() -> list[Path]:
+    saved = []
+    clock = Clock("2026-11-23 08:00")
+    with tempfile.TemporaryDirectory() as tmp:
+        desk, sample = sample_desk(Path(tmp) / "data", clock)
+        app = window(desk)
+        for size in at_each_size(app):
+            app.show("process")
+            view = app.screens["process"]
+            view.select_queue("processing")
+            view.tree.selection_set(sample["dat"].code)
+            settle(app, 0.2)
+            saved.append(shoot(app, "process", size))
+            view.select_queue("due_tomorrow")
+            view.tree.selection_set(sample["soon"].code)
+            settle(app, 0.2)
+            view.start_action("extend")
+            view.f_note.input.insert("1.0", "Cần xác minh thông tin giám hộ tại nơi cư trú trước đây")
+            saved.append(shoot(app, "process-extension", size))
+            view.cancel_action()
+            app.show("handover")
+            hv = app.screens["handover"]
+            hv.code_var.set(sample["done"].code)
+            hv.lookup()
+            hv.f_recipient_id.set("001095007788")
+            hv.f_receipt.set("BL-0042")
+            hv.rating.set("hai-long")
+            saved.append(shoot(app, "handover", size))
+            hv.code_var.set(sample["post"].code)
+            hv.lookup()
+            saved.append(shoot(app, "handover-post", size))
+            app.show("search")
+            sv = app.screens["search"]
+            sv.query.set("nguyen van")
+            sv.search_now()
+            sv.open_selected()
+            saved.append(shoot(app, "search", size))
+        app.destroy()
+        desk.close()
+    return saved
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--display", default=":87")
+    return on_xvfb(ap.parse_args().display, take)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ check."""
 from tkinter import ttk
 
 from commune_desk.errors import DeskError
-from commune_desk.gui.widgets import Field
+from commune_desk.gui.widgets import Field, TabbedScreen
 from commune_desk.rules import roles
 
 ACTION_NAMES = {
@@ -28,16 +28,11 @@ def _role_of(choice: str) -> str:
     return choice.rsplit("(", 1)[-1].rstrip(")") if "(" in choice else choice
 
 
-class AccountsView(ttk.Frame):
+class AccountsView(TabbedScreen):
     def __init__(self, parent, app):
-        super().__init__(parent, padding=(16, 12))
-        self.app = app
-        ttk.Label(self, text="Tài khoản", style="Title.TLabel").pack(anchor="w")
-        tabs = ttk.Notebook(self)
-        tabs.pack(fill="both", expand=True, pady=8)
-        tabs.add(self._accounts_tab(tabs), text="Tài khoản, vai trò")
-        tabs.add(self._audit_tab(tabs), text="Nhật ký kiểm tra")
-        self.tabs = tabs
+        super().__init__(parent, app, "Tài khoản")
+        self.tabs.add(self._accounts_tab(self.tabs), text="Tài khoản, vai trò")
+        self.tabs.add(self._audit_tab(self.tabs), text="Nhật ký kiểm tra")
 
     # ---- accounts ----------------------------------------------------------------------------
     def _accounts_tab(self, parent):

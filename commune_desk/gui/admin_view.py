@@ -6,7 +6,7 @@ from commune_desk.errors import DeskError
 from commune_desk.gui.printer_tab import PrinterTab
 from commune_desk.gui.scan_tab import ScanTab
 from commune_desk.gui.storage import BackupTab
-from commune_desk.gui.widgets import Field, cell_tips
+from commune_desk.gui.widgets import Field, TabbedScreen, cell_tips
 from commune_desk.rules.dates import read_day
 
 SETTINGS = [("office_name", "Tên cơ quan", 40), ("unit", "Tên bộ phận (dòng 2 tiêu đề)", 40),
@@ -16,13 +16,10 @@ SETTINGS = [("office_name", "Tên cơ quan", 40), ("unit", "Tên bộ phận (d�
             ("idle_lock_minutes", "Tự khóa màn hình sau (phút)", 6)]
 
 
-class AdminView(ttk.Frame):
+class AdminView(TabbedScreen):
     def __init__(self, parent, app):
-        super().__init__(parent, padding=(16, 12))
-        self.app = app
-        ttk.Label(self, text="Quản trị", style="Title.TLabel").pack(anchor="w")
-        tabs = ttk.Notebook(self)
-        tabs.pack(fill="both", expand=True, pady=8)
+        super().__init__(parent, app, "Quản trị")
+        tabs = self.tabs
         tabs.add(self._office_tab(tabs), text="Cơ quan")
         tabs.add(self._catalog_tab(tabs), text="Danh mục thủ tục, lệ phí")
         tabs.add(self._calendar_tab(tabs), text="Ngày nghỉ, ngày làm bù")

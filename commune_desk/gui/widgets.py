@@ -6,6 +6,17 @@ from tkinter import ttk
 from commune_desk.rules.text import nfc
 
 
+class TabbedScreen(ttk.Frame):
+    """A screen of the window made of tabs (Quản trị, Tài khoản): its title, then `self.tabs`."""
+
+    def __init__(self, parent, app, title: str):
+        super().__init__(parent, padding=(16, 12))
+        self.app = app
+        ttk.Label(self, text=title, style="Title.TLabel").pack(anchor="w")
+        self.tabs = ttk.Notebook(self)
+        self.tabs.pack(fill="both", expand=True, pady=8)
+
+
 class Field(ttk.Frame):
     """A label, an input and a red line under it for the Vietnamese error message."""
 

@@ -1,7 +1,9 @@
 """`commune-desk sync` and `commune-desk enroll`: registered into the desk's parser by
 commune_desk.cli.build_parser (one line there)."""
 
-from commune_desk.commands import env_clock
+from contextlib import closing
+
+from commune_desk.commands import iso, open_desk
 from commune_desk.errors import InvalidInput
 from commune_desk.store import outbox
 from commune_desk.sync.engine import Options, enroll, run_pass
@@ -13,22 +15,12 @@ COUNT_LABELS = [("pushed", "đã gửi"), ("accepted", "nhận mới"), ("duplic
                 ("pulled", "đã nhận về"), ("waiting", "còn chờ")]
 
 
-def _desk(args):
-    from commune_desk.store.desk import Desk
-    return Desk(args.data_dir, clock=env_clock())
-
-
-def _iso(t):
-    return t.isoformat(timespec="seconds") if t else None
-
-
 def cmd_sync(args):
-    desk = _desk(args)
-    try:
+    with closing(open_desk(args)) as desk:
         if args.action == "status":
             st = sync_status(desk)
-            obj = {**st, "last_success_at": _iso(st["last_success_at"]),
-                   "oldest_waiting_at": _iso(st["oldest_waiting_at"])}
+            obj = {**st, "last_success_at": iso(st["last_success_at"]),
+                   "oldest_waiting_at": iso(st["oldest_waiting_at"])}
             lines = [f"Máy chủ: {st['server'] or 'chưa đăng ký'}",
                      f"Trạng thái: {'trực tuyến' if st['online'] else 'ngoại tuyến' if st['online'] is False else 'chưa đồng bộ lần nào'}",
                      f"Lần đồng bộ thành công gần nhất: {obj['last_success_at'] or 'chưa có'}",
@@ -39,7 +31,7 @@ def cmd_sync(args):
             return "\n".join(lines), obj
         if args.action in ("list", "quarantined"):
             state = outbox.QUARANTINED if args.action == "quarantined" else outbox.PENDING
-            items = [{**r, "at": _iso(r["at"])} for r in outbox.listing(desk, state)]
+            items = [{**r, "at": iso(r["at"])} for r in outbox.listing(desk, state)]
             lines = [f"{r['seq']:>7} {r['at']} {r['kind']:<16} {r['code'] or ''} {r['reason']}".rstrip()
                      for r in items]
             return "\n".join(lines) or "Không có mục nào.", items
@@ -71,16 +63,11 @@ def cmd_sync(args):
                      + (f", bị từ chối {result.attachments_refused}" if result.attachments_refused else "") + "."
                      + (f" Chưa gửi hết: {result.attachment_error}" if result.attachment_error else ""))
         return text, obj
-    finally:
-        desk.close()
 
 
 def cmd_enroll(args):
-    desk = _desk(args)
-    try:
+    with closing(open_desk(args)) as desk:
         info = enroll(desk, args.server, args.code, ca_file=args.ca_file)
-    finally:
-        desk.close()
     text = (f"Đã đăng ký quầy với máy chủ {info['server']} "
             f"({info.get('commune_name') or info.get('agency_code') or ''}). Có thể đồng bộ: commune-desk sync")
     return text, info

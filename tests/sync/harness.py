@@ -298,7 +298,39 @@ CAPTIVE = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnec
 CAPTIVE_BODY = "<html><body><h1>Đăng nhập Wi-Fi miễn phí</h1></body></html>".encode()
 
 
-class FaultProxy:
+class LoopbackListener:
+    """A TCP listener on a free loopback port for the tests' own proxies and sinks: each
+    connection is handed to `serve(client)` on a thread of its own until `close()`. A subclass
+    sets what `serve` needs before calling this __init__."""
+
+    scheme = "http"
+
+    def __init__(self, backlog: int = 16):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(backlog)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
+
+    def serve(self, client: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class FaultProxy(LoopbackListener):
     """HTTP-aware TCP proxy on loopback. `faults` is a list consumed one per request whose path
     starts with `only` (other requests pass). Modes:
       pass          forward and relay the reply
@@ -323,28 +355,13 @@ class FaultProxy:
         self.released = threading.Event()
         self.hold_s = 30.0
         self._lock = threading.Lock()
-        self._sock = socket.socket()
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
-        self.port = self._sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._closing = False
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._closing = False                 # ends a hanging reply
+        super().__init__(backlog=64)
 
     def close(self) -> None:
         self._closing = True
         self.released.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
-
-    def _accept(self):
-        while not self._closing:
-            try:
-                client, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+        super().close()
 
     def _next_mode(self, path: str) -> str:
         with self._lock:
@@ -352,7 +369,7 @@ class FaultProxy:
                 return self.faults.pop(0)
             return "pass"
 
-    def _serve(self, client: socket.socket):
+    def serve(self, client: socket.socket):
         client.settimeout(120)
         try:
             while True:
@@ -449,7 +466,7 @@ def _read_http(sock: socket.socket, is_request: bool):
     return head, rest[:length]
 
 
-class SlowLink:
+class SlowLink(LoopbackListener):
     """User-space stand-in for tc netem when the kernel has no sch_netem: a loopback TCP proxy
     that delays every segment by half the RTT, paces each direction at the link rate and stalls
     a lost segment for a retransmission timeout. `cut()` drops every connection and refuses new
@@ -467,12 +484,7 @@ class SlowLink:
         self.line_free = {"up": 0.0, "down": 0.0}
         self.bytes = {"up": 0, "down": 0}
         self._line = threading.Lock()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
     def cut(self, seconds: float) -> None:
         self.down_until = time.monotonic() + seconds
@@ -482,26 +494,20 @@ class SlowLink:
 
     def close(self) -> None:
         self.cut(3600)
-        with contextlib.suppress(OSError):
-            self.sock.close()
+        super().close()
 
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            if time.monotonic() < self.down_until:
-                client.close()
-                continue
-            try:
-                up = socket.create_connection(("127.0.0.1", self.upstream_port))
-            except OSError:
-                client.close()
-                continue
-            self.conns += [client, up]
-            for a, b, way in ((client, up, "up"), (up, client, "down")):
-                threading.Thread(target=self._pump, args=(a, b, way), daemon=True).start()
+    def serve(self, client):
+        if time.monotonic() < self.down_until:
+            client.close()
+            return
+        try:
+            up = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:
+            client.close()
+            return
+        self.conns += [client, up]
+        threading.Thread(target=self._pump, args=(up, client, "down"), daemon=True).start()
+        self._pump(client, up, "up")
 
     def _pump(self, src, dst, way):
         import queue as q

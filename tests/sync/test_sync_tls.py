@@ -19,7 +19,7 @@ import pytest
 
 from commune_desk.store.desk import Desk
 from commune_desk.sync.token import TOKEN_FILE
-from harness import DESK_NOW, Clock, assert_converged, intake, make_desk
+from harness import DESK_NOW, Clock, LoopbackListener, assert_converged, intake, make_desk
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl CLI not installed")
 
@@ -50,20 +50,17 @@ def make_server_cert(folder: Path, name: str, ca_key: Path, ca_cert: Path) -> tu
     return key, cert
 
 
-class TlsProxy:
+class TlsProxy(LoopbackListener):
     """Terminates TLS on a loopback port and relays plain HTTP to the server, like the reverse
     proxy of a production install. `use(cert, key)` changes the certificate for new connections."""
+
+    scheme = "https"
 
     def __init__(self, upstream_port: int, cert: Path, key: Path):
         self.upstream_port = upstream_port
         self.use(cert, key)
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"https://127.0.0.1:{self.port}"
         self.handshakes_failed = 0
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
     def use(self, cert: Path, key: Path) -> None:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -71,18 +68,7 @@ class TlsProxy:
         ctx.load_cert_chain(cert, key)
         self.ctx = ctx
 
-    def close(self) -> None:
-        self.sock.close()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client):
+    def serve(self, client):
         try:
             client.settimeout(10)
             tls = self.ctx.wrap_socket(client, server_side=True)
