@@ -195,6 +195,20 @@ def cmd_status(args):
             {"uuid": pub.uuid, "code": snap["code"], "status": pub.data["status"]})
 
 
+def cmd_recount(args):
+    from commune_desk.district.figures import day_counts_drift, recount_day_counts
+    with _open(args) as db:
+        drift = day_counts_drift(db) if args.check else recount_day_counts(db)
+    obj = {"days_differing": len(drift), "recounted": bool(drift) and not args.check}
+    if not drift:
+        return "Số liệu báo cáo theo ngày khớp với hồ sơ đang lưu.", obj
+    if args.check:
+        args.exit_status = 1
+        return (f"Số liệu báo cáo theo ngày lệch với hồ sơ đang lưu ở {len(drift)} ngày; chạy "
+                f"«commune-district recount» để đếm lại."), obj
+    return f"Đã đếm lại số liệu báo cáo theo ngày từ hồ sơ ({len(drift)} ngày đã lệch).", obj
+
+
 def cmd_staff_add(args):
     from commune_desk.district import admin
     if args.password_stdin:
@@ -287,6 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="chia theo lĩnh vực, thủ tục, hình thức nộp hoặc cán bộ tiếp nhận")
     p.add_argument("--now", help=argparse.SUPPRESS)     # tests: judge open dossiers at this instant
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("recount", parents=[common], help="đếm lại số liệu báo cáo theo ngày từ hồ sơ",
+                       description="Số liệu báo cáo được cộng dồn theo ngày mỗi khi hồ sơ thay đổi; lệnh này "
+                                   "đếm lại từ hồ sơ đang lưu (chỉ cần sau khi khôi phục dữ liệu không qua "
+                                   "máy chủ). --check chỉ kiểm tra, mã thoát 1 nếu lệch.")
+    p.add_argument("--check", action="store_true", help="chỉ kiểm tra, không sửa")
+    p.set_defaults(func=cmd_recount)
 
     p = sub.add_parser("attachments", parents=[common], help="liệt kê tệp đính kèm máy chủ đã nhận của một hồ sơ")
     p.add_argument("code", help="mã hồ sơ (hoặc mã lượt)")

@@ -173,6 +173,21 @@ def day_counts_drift(db) -> list[tuple]:
             if kept.get(key) != fresh.get(key)]
 
 
+def recount_day_counts(db) -> list[tuple]:
+    """report_day counted again from the dossier rows (what differed, see day_counts_drift): for a
+    database whose rows were written around the triggers (a data-only restore into a database
+    that already had them, a hand-made fix with triggers disabled). Writers wait meanwhile."""
+    from commune_desk.district.db import is_postgres
+    with db.atomic():
+        if is_postgres(db):
+            db.execute_sql('LOCK TABLE "dossier" IN SHARE ROW EXCLUSIVE MODE')
+        drift = day_counts_drift(db)
+        if drift:
+            db.execute_sql("DELETE FROM report_day")
+            db.execute_sql(day_counts_upsert([('"dossier"', 1)]))
+    return drift
+
+
 def install_day_counts(db) -> None:
     """(Re)create report_day's triggers and fill it from the dossier rows, in the caller's
     transaction (a migration's): a row written before counts in the fill, one written after

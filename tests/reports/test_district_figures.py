@@ -233,3 +233,32 @@ def test_commune_district_report_says_what_the_desk_pushed(server, tmp_path):
         assert "Tổng số tiếp nhận" in text and "100,00 %" in text
     finally:
         desk.close()
+
+
+def test_recount_puts_back_day_counts_written_around_the_triggers(tmp_path, capsys):
+    """Rows written with the triggers off (a data-only restore, a hand-made fix): `recount --check`
+    says so (exit 1) and `recount` counts the days again; the report is right again."""
+    from commune_desk.district import db as district_db
+    from commune_desk.district.admin import add_commune
+    from commune_desk.district.cli import main
+    from commune_desk.district.figures import commune_report
+    url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    db = district_db.open_database(url, pool_size=2)
+    with db.connection_context():
+        commune, _, _ = add_commune(AGENCY, "UBND xã Phúc Lợi")
+        snaps = [{**SAMPLE, "uuid": str(uuid.UUID(int=i + 1)), "code": f"{AGENCY}-260305-{i + 1:04d}"}
+                 for i in range(2)]
+        fill(db, commune.id, commune.id, snaps)
+        db.execute_sql("UPDATE report_day SET r_coded = r_coded + 5 WHERE r_coded > 0")
+        assert commune_report(db, commune.id, *PERIOD, NOW).new == 7
+    capsys.readouterr()
+    assert main(["--db", url, "recount", "--check", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {"days_differing": 1, "recounted": False}
+    assert main(["--db", url, "recount"]) == 0
+    assert "1 ngày đã lệch" in capsys.readouterr().out
+    assert main(["--db", url, "recount", "--check"]) == 0
+    assert "khớp" in capsys.readouterr().out
+    db = district_db.open_database(url, pool_size=2)
+    with db.connection_context():
+        got = commune_report(db, commune.id, *PERIOD, NOW)
+        assert _figures(got) == _figures(build_report(snaps, *PERIOD, NOW)) and got.new == 2
