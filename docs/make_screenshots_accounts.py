@@ -54,6 +54,8 @@ def take() -> list[Path]:
             saved.append(shoot(app, "accounts", size))
             view.tabs.select(1)
             view.verify()
+            while app.background.busy:
+                settle(app, 0.05)
             saved.append(shoot(app, "audit", size))
             view.tabs.select(0)
             app.gate.lock()

@@ -1,8 +1,8 @@
 """Under a dossier's story: its scans. Open the one picked in the story; attach files from a
 picker, from the scan folder a network scanner writes into, or straight from a SANE scanner.
-Work that blocks (the scanner, converting pages) runs off the UI thread."""
+Work that blocks (the scanner, converting pages, looking at the scan folder) runs off the UI
+thread, through the window's Background."""
 
-import threading
 from pathlib import Path
 from tkinter import filedialog, ttk
 
@@ -29,7 +29,9 @@ class AttachmentsBar(ttk.Frame):
         self.story, self.app = story, story.app
         self.files: dict[str, tuple] = {}          # story row -> (attachment path, shown name)
         self.folder = None
-        self.busy = False
+        self.ready: list[Path] = []                # scans in the folder that stopped growing
+        self.busy = False                          # a scan or an attach is running
+        self.looking = False                       # a look at the scan folder is running
         # two rows, so that the bar fits a 1024 px counter screen
         self.columnconfigure(1, weight=1)
         ttk.Label(self, text="Giấy tờ:", style="Panel.TLabel").grid(row=0, column=0, sticky="w")
@@ -67,6 +69,7 @@ class AttachmentsBar(ttk.Frame):
         if self.document.get() not in choices:
             self.document.set(choices[0])
         self._selection()
+        self._show_ready()
 
     def _selection(self) -> None:
         picked = self.story.events.selection()
@@ -92,55 +95,90 @@ class AttachmentsBar(ttk.Frame):
             self.attach([Path(p) for p in chosen], "file")
 
     def from_folder(self) -> None:
-        ready = self.folder.ready() if self.folder else []
+        ready = list(self.ready)
         if self.story.dossier is not None and ready:
             self.attach(ready, "folder", done=lambda: self.folder.consumed(ready))
 
     def scan(self) -> None:
         if self.busy:
             return
-        self.busy = True
-        self.status.configure(text="Đang quét…")
-        folder = scanner.scan_folder_of(self.app.desk)
+        self._busy(True, "Đang quét…")
+        desk = self.app.desk
 
-        def work():
-            try:
-                scanner.scan_page(folder)
-                message = "Đã quét một trang; bấm «Từ thư mục quét» để đính kèm."
-            except DeskError as exc:
-                message = exc.message
-            self.after(0, lambda: self._finished(message))
-        threading.Thread(target=work, daemon=True).start()
+        def scanned(_path):
+            self._busy(False, "Đã quét một trang; bấm «Từ thư mục quét» để đính kèm.")
+            self.look()
+        self.app.background.run(lambda: scanner.scan_page(scanner.scan_folder_of(desk)), on_done=scanned,
+                                on_error=self._failed)
 
     def attach(self, files: list[Path], source: str, done=None) -> None:
-        """Convert and store on the UI thread's desk (the file is small work next to a click),
-        then show the story again with the new row."""
+        """Convert and store off the UI thread (a page takes a fraction of a second, a thick
+        dossier several seconds on a modest PC), then show the story again with the new row.
+        `done` (moving the scans aside) runs there too: the scan folder may be a slow share."""
         d = self.story.dossier
-        try:
-            row = self.app.desk.attach(d.code or d.uuid, files, document=chosen_document(self.document.get()),
-                                       source=source)
-        except DeskError as exc:
-            self.status.configure(text=exc.message)
+        if d is None or self.busy:
             return
-        if done:
-            done()
-        self.status.configure(text=f"Đã đính kèm {row.pages} trang ({row.size / 1024:.0f} kB).")
-        self.story.show(self.app.desk.dossier(d.code or d.uuid))
+        desk, key, document = self.app.desk, d.code or d.uuid, chosen_document(self.document.get())
+        self._busy(True, f"Đang đính kèm {len(files)} tệp…")
 
-    def _finished(self, message: str) -> None:
-        self.busy = False
-        self.status.configure(text=message)
+        def work():
+            row = desk.attach(key, files, document=document, source=source)
+            note = ""
+            if done:
+                try:
+                    done()
+                except OSError as exc:
+                    note = f" Chưa chuyển được tệp vào «{scanner.DONE_DIR}»: {exc.strerror or exc}."
+            return row, note
+
+        def attached(result):
+            row, note = result
+            self._busy(False, f"Đã đính kèm {row.pages} trang ({row.size / 1024:.0f} kB).{note}")
+            shown = self.story.dossier
+            if shown is not None and shown.uuid == d.uuid and desk is self.app.desk:
+                self.story.show(desk.dossier(key))
+        self.app.background.run(work, on_done=attached, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False, exc.message if isinstance(exc, DeskError) else f"Không thực hiện được ({exc}).")
+
+    def _busy(self, busy: bool, text: str) -> None:
+        self.busy = busy
+        self.status.configure(text=text)
+        for button in (self.pick_button, self.scan_button):
+            if button is not None:
+                button.configure(state="disabled" if busy else "normal")
+        self._show_ready()
+
+    # ---- the scan folder, looked at every 2 s off the UI thread (a share may be slow or gone) ------
 
     def _poll(self) -> None:
-        try:
-            if getattr(self.app, "desk", None) is not None:
-                path = scanner.scan_folder_of(self.app.desk)
-                if self.folder is None or self.folder.path != path:       # changed in Quản trị
-                    self.folder = scanner.ScanFolder(path)
-            ready = self.folder.ready() if self.folder else []
-            self.folder_button.configure(
-                text=f"Từ thư mục quét ({len(ready)})" if ready else "Từ thư mục quét",
-                state="normal" if ready and self.story.dossier is not None else "disabled")
-        finally:
-            if self.winfo_exists():
-                self.after(POLL_MS, self._poll)
+        if not self.winfo_exists():
+            return
+        self.look()
+        self.after(POLL_MS, self._poll)
+
+    def look(self) -> None:
+        """One look at the scan folder in the background; the button says what is ready."""
+        desk = getattr(self.app, "desk", None)
+        if desk is None or self.looking or self.busy:
+            return
+        self.looking = True
+        self.app.background.run(lambda: self._ready_in(desk), on_done=self._looked,
+                                on_error=lambda exc: self._looked([]))
+
+    def _ready_in(self, desk) -> list[Path]:
+        path = scanner.scan_folder_of(desk)
+        if self.folder is None or self.folder.path != path:       # changed in Quản trị
+            self.folder = scanner.ScanFolder(path)
+        return self.folder.ready()
+
+    def _looked(self, ready: list[Path]) -> None:
+        self.looking = False
+        self.ready = ready
+        self._show_ready()
+
+    def _show_ready(self) -> None:
+        self.folder_button.configure(
+            text=f"Từ thư mục quét ({len(self.ready)})" if self.ready else "Từ thư mục quét",
+            state="normal" if self.ready and self.story.dossier is not None and not self.busy else "disabled")

@@ -7,7 +7,7 @@ import stat
 import sys
 from pathlib import Path
 
-from tests.gui.helpers import accept, pump
+from tests.gui.helpers import accept, pump, wait_background
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "attach"))
 from pages import rasterise, text_page_pdf  # noqa: E402
@@ -31,11 +31,13 @@ def test_scan_folder_scanner_story_and_open(app, desk, tmp_path, monkeypatch):
     assert inbox == desk.data_dir / "scan-inbox"
     for name in ("scan-0001.png", "scan-0002.png"):
         shutil.copyfile(page, inbox / name)
-    bar._poll()                                                   # first look: sizes noted
-    bar._poll()                                                   # second look: they stopped growing
+    for _ in range(2):                                            # first look: sizes noted; second:
+        bar.look()                                                # they stopped growing
+        wait_background(app)
     assert bar.folder_button.cget("text") == "Từ thư mục quét (2)"
     bar.folder_button.invoke()
-    pump(app)
+    assert bar.status.cget("text") == "Đang đính kèm 2 tệp…"      # converted off the UI thread
+    wait_background(app)
     [row] = desk.attachments_of(desk.dossier(d.code))
     assert (row.document, row.pages, row.source) == (1, 2, "folder")
     assert sorted(p.name for p in (inbox / "da-dinh-kem").iterdir()) == ["scan-0001.png", "scan-0002.png"]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from tkinter import filedialog
 
-from tests.gui.helpers import accept, pump, pump_until
+from tests.gui.helpers import accept, pump_until, wait_background
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "attach"))
 from pages import rasterise, text_page_pdf  # noqa: E402
@@ -22,7 +22,8 @@ def _answer(tab) -> str:
 def test_choose_refuse_and_clear_the_scan_folder(app, desk, tmp_path, monkeypatch):
     app.show("process")
     bar = app.screens["process"].story.attachments
-    bar._poll()                                                # the story watches the default folder
+    bar.look()                                                 # the story watches the default folder
+    wait_background(app)
     assert bar.folder.path == desk.data_dir / "scan-inbox"
     app.show("admin")
     tab = app.screens["admin"].scan_tab
@@ -71,11 +72,12 @@ def test_choose_refuse_and_clear_the_scan_folder(app, desk, tmp_path, monkeypatc
     view.open(d.code)
     assert view.story.attachments is bar
     shutil.copyfile(page, share / "scan-0001.png")
-    bar._poll()
-    bar._poll()
+    for _ in range(2):
+        bar.look()
+        wait_background(app)
     assert bar.folder_button.cget("text") == "Từ thư mục quét (1)"
     bar.folder_button.invoke()
-    pump(app)
+    wait_background(app)
     assert [a.source for a in desk.attachments_of(desk.dossier(d.code))] == ["folder"]
     assert (share / "da-dinh-kem" / "scan-0001.png").exists()
 

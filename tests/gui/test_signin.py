@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.gui.helpers import pump
+from tests.gui.helpers import pump, wait_background
 
 
 
@@ -102,7 +102,8 @@ def test_admin_adds_and_disables_an_account_on_the_accounts_screen(window):
     view.table.selection_set("lan.tt")
     view.set_disabled(True)
     assert view.table.item("lan.tt", "values")[3] == "Vô hiệu hóa"
-    view.verify()
+    view.btn_verify.invoke()
+    wait_background(window)
     assert "Nguyên vẹn" in view.verdict.cget("text")
 
 
