@@ -207,9 +207,12 @@ def install_day_counts(db) -> None:
     else:
         def row(ref):
             return "(SELECT " + ", ".join(f"{ref}.{c} AS {c}" for c in DAY_SOURCE) + ")"
-        for op, sources in (("insert", [(row("NEW"), 1)]), ("update", [(row("OLD"), -1), (row("NEW"), 1)]),
-                            ("delete", [(row("OLD"), -1)])):
-            db.execute_sql(f'CREATE TRIGGER report_day_{op} AFTER {op.upper()} ON "dossier" FOR EACH ROW '
+        # an update that leaves the counted columns as they were (most: a print, a note) does nothing
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in DAY_SOURCE)
+        for op, sources, when in (("insert", [(row("NEW"), 1)], ""),
+                                  ("update", [(row("OLD"), -1), (row("NEW"), 1)], f" WHEN {changed}"),
+                                  ("delete", [(row("OLD"), -1)], "")):
+            db.execute_sql(f'CREATE TRIGGER report_day_{op} AFTER {op.upper()} ON "dossier" FOR EACH ROW{when} '
                            f"BEGIN {day_counts_upsert(sources)}; END")
     db.execute_sql("DELETE FROM report_day")
     db.execute_sql(day_counts_upsert([('"dossier"', 1)]))
