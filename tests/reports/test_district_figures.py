@@ -231,6 +231,23 @@ def test_commune_district_report_says_what_the_desk_pushed(server, tmp_path):
         assert {g["label"]: g["received"] for g in split["groups"]} == {"Hộ tịch": 3, "Chứng thực": 1}
         text = server.admin(*args)
         assert "Tổng số tiếp nhận" in text and "100,00 %" in text
+        # counted once already: later changes move the figures, a pull and another pass add nothing
+        clock.set("2026-11-20 10:00")
+        desk.advance(dossiers[1].code, Status.RESOLVED, note="Đã ký")
+        desk.advance(dossiers[2].code, Status.WITHDRAWN, note="Công dân rút")
+        run_pass(desk, sync_options(server.url))
+        server.admin("status", "--code", dossiers[3].code, "--status", "9")       # resolved upstream
+        run_pass(desk, sync_options(server.url))
+        run_pass(desk, sync_options(server.url))
+        got = json.loads(server.admin(*args, "--json"))
+        mine = desk.report(datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date(),
+                           now=datetime.fromisoformat("2026-12-01T08:00:00+07:00")).to_dict()
+        for key in ("received", "resolved", "resolved_late", "open", "open_in_time", "open_overdue", "withdrawn",
+                    "ratings"):
+            assert got[key] == mine[key], key
+        # (the upstream change is stamped with the server's clock: in the period or after it)
+        assert (got["received"], got["resolved"] + got["open"], got["withdrawn"]) == (4, 3, 1)
+        assert "khớp" in server.admin("recount", "--check")
     finally:
         desk.close()
 
