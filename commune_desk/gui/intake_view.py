@@ -119,7 +119,8 @@ class IntakeView(ttk.Frame):
         wrap_to_width(self.doc_detail)
         self.btn_all_docs = ttk.Button(docs_bar, text="Đã nộp đủ (Ctrl+D)", command=self.tick_all, takefocus=False)
         self.btn_all_docs.grid(row=0, column=1, sticky="e", padx=(6, 0))
-        self.pending_scans = []          # (document number or None, [files]) attached when saved
+        self.pending_scans = []          # [document number or None, files, StoredFile once converted]
+        self._submit_when_stored = None  # Ctrl+S pressed while scans were still converting
         self.btn_scans = ttk.Button(docs_bar, text="Bản quét…", command=self.pick_scans, takefocus=False)
         self.btn_scans.grid(row=0, column=2, sticky="e", padx=(6, 0))
 
@@ -418,9 +419,13 @@ class IntakeView(ttk.Frame):
         if not self.procedure:
             self.show_errors({"procedure_id": "Hãy chọn thủ tục hành chính trước."})
             return None
+        if any(stored is None for _, _, stored in self.pending_scans):
+            self._submit_when_stored = outcome
+            self.proc_error.configure(text="Đang chuyển bản quét thành PDF — hồ sơ được lưu ngay khi xong.")
+            return None
         try:
-            # durable commit happens here, before any printing; the scans are stored first
-            dossier = self.desk.intake(form, attachments=self.pending_scans)
+            # durable commit happens here, before any printing; the scans were stored first
+            dossier = self.desk.intake(form, attachments=[(doc, stored) for doc, _, stored in self.pending_scans])
         except FormErrors as exc:
             self.show_errors(exc.errors)
             return None
@@ -478,18 +483,47 @@ class IntakeView(ttk.Frame):
 
     def pick_scans(self, files=None, clear: bool = False) -> None:
         """Scans to attach when the dossier is saved, to the checklist document picked (or to the
-        whole dossier when none is)."""
+        whole dossier when none is). They are converted and stored at once, off the UI thread
+        (seconds for a thick dossier on a modest PC), while the clerk goes on with the form."""
         if clear:
             self.pending_scans = []
+            self._submit_when_stored = None
         else:
             from commune_desk.gui.attachments_bar import FILETYPES
             files = files or filedialog.askopenfilenames(parent=self, title="Chọn bản quét", filetypes=FILETYPES)
             if not files:
                 return
             picked = self.checklist.selection()
-            self.pending_scans.append((int(picked[0]) + 1 if picked else None, [Path(f) for f in files]))
-        count = sum(len(f) for _, f in self.pending_scans)
-        self.btn_scans.configure(text=f"Bản quét ({count})…" if count else "Bản quét…")
+            entry = [int(picked[0]) + 1 if picked else None, [Path(f) for f in files], None]
+            self.pending_scans.append(entry)
+            desk = self.desk
+            self.app.background.run(lambda: desk.store_files(entry[1]), on_done=lambda stored: self._stored(entry, stored),
+                                    on_error=lambda exc: self._not_stored(entry, exc))
+        self._count_scans()
+
+    def _count_scans(self) -> None:
+        count = sum(len(files) for _, files, _ in self.pending_scans)
+        converting = any(stored is None for _, _, stored in self.pending_scans)
+        self.btn_scans.configure(text=(f"Đang chuyển ({count})…" if converting else
+                                       f"Bản quét ({count})…") if count else "Bản quét…")
+
+    def _stored(self, entry, stored) -> None:
+        if entry not in self.pending_scans:            # cleared meanwhile: the file is an orphan, cleaned up later
+            return
+        entry[2] = stored
+        self._count_scans()
+        if self._submit_when_stored and all(s is not None for _, _, s in self.pending_scans):
+            outcome, self._submit_when_stored = self._submit_when_stored, None
+            self.proc_error.configure(text="")
+            self.submit(outcome)
+
+    def _not_stored(self, entry, exc: BaseException) -> None:
+        if entry in self.pending_scans:
+            self.pending_scans.remove(entry)
+        self._submit_when_stored = None
+        said = exc.message if isinstance(exc, DeskError) else f"{exc.__class__.__name__}: {exc}"
+        self.proc_error.configure(text=f"Không dùng được bản quét {entry[1][0].name}: {said}")
+        self._count_scans()
 
     def clear(self) -> None:
         self.pick_scans(clear=True)

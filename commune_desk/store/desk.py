@@ -21,7 +21,7 @@ from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
 from commune_desk.store import audit, health
 from commune_desk.store.accounts import Accounts, process_account
-from commune_desk.store.attachments import Attachments, check_document
+from commune_desk.store.attachments import Attachments, StoredFile, check_document
 from commune_desk.store.db import open_database
 from commune_desk.store.imports import Imports
 from commune_desk.store.processing import Processing
@@ -354,7 +354,8 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
 
     def intake(self, form: IntakeForm, received_at: datetime | None = None, attachments=()) -> Dossier:
         """Record one visit. Returns only after the row and its event are durably committed.
-        attachments: (document number or None, [files]) pairs, stored before the visit commits."""
+        attachments: (document number or None, [files] or the StoredFile they were already
+        stored as) pairs, stored before the visit commits."""
         self.require("intake")
         cfg = self.require_config()
         now = self.now()
@@ -366,7 +367,8 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         proc = self.procedure(values.pop("procedure_id"))
         outcome = values["outcome"]
         documents = received_documents(proc.documents, form.received, outcome)   # only what was ticked
-        files = [(check_document(documents, doc), self.store_files(paths)) for doc, paths in attachments]
+        files = [(check_document(documents, doc), paths if isinstance(paths, StoredFile) else self.store_files(paths))
+                 for doc, paths in attachments]
         with self.db.atomic():
             dossier = Dossier(
                 **values, procedure=proc, procedure_name=proc.name, procedure_days=proc.days, field=proc.field,

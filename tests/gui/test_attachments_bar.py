@@ -83,6 +83,7 @@ def test_scans_picked_at_intake_are_saved_with_the_dossier(app, desk, tmp_path, 
     view.checklist.selection_set("0")                             # 1. the application form
     monkeypatch.setattr(filedialog, "askopenfilenames", lambda **kw: (str(pdf),))
     view.btn_scans.invoke()
+    wait_background(app)                                          # converted and stored while the clerk types
     assert view.btn_scans.cget("text") == "Bản quét (1)…"
     view.checklist.event_generate("<Control-d>")
     view.fields["name"].input.insert(0, "Nguyễn Văn Đạt")

@@ -96,3 +96,49 @@ def test_checking_a_long_audit_trail_leaves_the_window_free(app, desk, monkeypat
     wait_background(app)
     assert view.verdict.cget("text").startswith("Nguyên vẹn: ")
     assert not view.btn_verify.instate(["disabled"])
+
+
+def test_scans_picked_at_intake_convert_while_the_clerk_types_and_a_save_waits_for_them(app, desk, tmp_path,
+                                                                                        monkeypatch):
+    from tkinter import filedialog
+    from commune_desk.store import scans
+    from commune_desk.store.models import Dossier
+    pages = [rasterise(text_page_pdf(tmp_path / "to-khai.pdf"), tmp_path / f"trang-{n}.png") for n in (1, 2)]
+    view = app.screens["intake"]
+    view.proc_entry.insert(0, "xac nhan tinh trang hon nhan")
+    view.proc_entry.event_generate("<Return>")
+    pump_until(app, lambda: view.procedure is not None, what="the procedure picked")
+    view.checklist.selection_set("0")                             # 1. the application form
+    slow = Gate(scans.to_pdf)
+    monkeypatch.setattr(scans, "to_pdf", slow)
+    monkeypatch.setattr(filedialog, "askopenfilenames", lambda **kw: tuple(map(str, pages)))
+    view.btn_scans.invoke()
+    assert slow.entered.wait(30)
+    assert view.btn_scans.cget("text") == "Đang chuyển (2)…"
+    view.checklist.event_generate("<Control-d>")
+    view.fields["name"].input.insert(0, "Nguyễn Văn Đạt")
+    assert answers(app)
+    assert view.submit("accepted") is None                        # Ctrl+S before the pages are ready
+    assert view.proc_error.cget("text") == "Đang chuyển bản quét thành PDF — hồ sơ được lưu ngay khi xong."
+    with desk.using():
+        assert not Dossier.select().where(Dossier.applicant_name == "Nguyễn Văn Đạt").exists()
+    slow.open.set()
+    wait_background(app)                                          # converted: the dossier is saved then
+    with desk.using():
+        d = Dossier.get(Dossier.applicant_name == "Nguyễn Văn Đạt")
+    [row] = desk.attachments_of(d)
+    assert (row.document, row.pages) == (1, 2)
+    assert view.result_label.cget("text").startswith(f"Đã tiếp nhận hồ sơ {d.code}")
+    assert view.btn_scans.cget("text") == "Bản quét…" and view.proc_error.cget("text") == ""
+
+
+def test_a_scan_that_cannot_be_read_is_said_when_it_is_picked(app, tmp_path, monkeypatch):
+    from tkinter import filedialog
+    bad = tmp_path / "hong.png"
+    bad.write_bytes(b"not an image")
+    view = app.screens["intake"]
+    monkeypatch.setattr(filedialog, "askopenfilenames", lambda **kw: (str(bad),))
+    view.btn_scans.invoke()
+    wait_background(app)
+    assert view.proc_error.cget("text").startswith("Không dùng được bản quét hong.png: ")
+    assert view.btn_scans.cget("text") == "Bản quét…" and view.pending_scans == []
