@@ -56,7 +56,9 @@ class Background:
                     done.callback(done.value)
         except queue.Empty:
             pass
-        try:
-            self.root.after(self.poll_ms, self._poll)
-        except tk.TclError:
-            pass   # window closed
+        finally:
+            # a callback that failed (its screen closed meanwhile) must not stop the deliveries
+            try:
+                self.root.after(self.poll_ms, self._poll)
+            except tk.TclError:
+                pass   # window closed

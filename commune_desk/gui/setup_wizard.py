@@ -118,9 +118,12 @@ class PrinterStep(Step):
 
     def __init__(self, wizard):
         super().__init__(wizard)
-        printer = self.add("printer", Field(self, "Máy in", 46, widget="combo",
-                                            values=[DEFAULT_PRINTER, *_printers()]))
+        printer = self.add("printer", Field(self, "Máy in", 46, widget="combo", values=[DEFAULT_PRINTER]))
         printer.set(DEFAULT_PRINTER)
+        # the spooler is asked off the UI thread: a hung cupsd or an offline network printer can
+        # keep it 30 s, and the wizard opens at once all the same
+        wizard.app.background.run(_printers, on_done=lambda names: printer.input.winfo_exists() and
+                                  printer.input.configure(values=[DEFAULT_PRINTER, *names]))
         paper = self.add("paper", Field(self, "Khổ giấy", 46, widget="combo", values=list(PAPERS)))
         paper.set("A5")
 

@@ -113,3 +113,33 @@ def test_the_address_is_printed_where_results_are_collected(first_start, tmp_pat
     pdf.write_bytes(render_dossier_form(app.desk, d.code, "01", "a5"))
     assert ("Đăng ký nhận kết quả tại: Bộ phận tiếp nhận và trả kết quả – UBND xã Phúc Lợi, "
             "Số 1 đường Trường Chinh, xã Phúc Lợi, thành phố Hà Nội") in pdf_text(pdf)
+
+
+def test_the_wizard_opens_while_the_spooler_is_slow_and_lists_its_printers_once_it_answers(tmp_path, clock,
+                                                                                           messages, monkeypatch):
+    import threading
+    from commune_desk import printing
+    from commune_desk.printing import Printer
+    asked, answer = threading.Event(), threading.Event()
+
+    def slow_spooler():
+        asked.set()
+        assert answer.wait(60)
+        return [Printer("Quay_1", default=True, state="Sẵn sàng")]
+    monkeypatch.setattr(printing, "list_printers", slow_spooler)
+    desk = Desk(tmp_path / "new", clock=clock)
+    app = DeskApp(desk)
+    try:
+        pump_until(app, lambda: any(isinstance(w, SetupWizard) for w in app.winfo_children()), what="the wizard")
+        [wizard] = [w for w in app.winfo_children() if isinstance(w, SetupWizard)]
+        assert asked.wait(30) and not answer.is_set()           # open while the spooler has not answered
+        [step] = [s for s in wizard.steps if isinstance(s, PrinterStep)]
+        combo = step.fields["printer"].input
+        assert list(combo.cget("values")) == ["(Máy in mặc định của hệ thống)"]
+        answer.set()
+        pump_until(app, lambda: len(combo.cget("values")) == 2, what="the printers listed")
+        assert list(combo.cget("values"))[1] == "Quay_1"
+    finally:
+        answer.set()
+        app.destroy()
+        desk.close()

@@ -142,3 +142,13 @@ def test_a_scan_that_cannot_be_read_is_said_when_it_is_picked(app, tmp_path, mon
     wait_background(app)
     assert view.proc_error.cget("text").startswith("Không dùng được bản quét hong.png: ")
     assert view.btn_scans.cget("text") == "Bản quét…" and view.pending_scans == []
+
+
+def test_a_result_whose_screen_failed_to_show_it_does_not_stop_the_next_ones(app, messages):
+    def shown_on_a_closed_screen(_value):
+        raise RuntimeError("màn hình đã đóng")
+    app.background.run(lambda: 1, on_done=shown_on_a_closed_screen)
+    pump_until(app, lambda: app.background.busy == 0, what="the first result delivered")
+    later = []
+    app.background.run(lambda: 2, on_done=later.append)
+    pump_until(app, lambda: later == [2], what="the next result delivered")
