@@ -67,8 +67,6 @@ def report_values(snap: dict) -> tuple:
     )
 
 
-
-
 def layout(db) -> Layout:
     from commune_desk.district.db import is_postgres
     return Layout(
