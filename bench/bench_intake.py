@@ -3,7 +3,9 @@ the same run: the same form 01 (every line of its text, its table rules, barcode
 at fixed places on a bare reportlab canvas, plus one raw SQLite synchronous=FULL commit. The floor
 leaves out exactly what the app adds: the store's writer and platypus's layout (wrapping, tables,
 fitting the page). And cold start to a usable window against bare `import tkinter, reportlab, peewee`
-+ Tk(). Goals (issue 9): intake ≤ 1.5× floor and ≤ 50 ms median; cold start ≤ 2.5× floor."""
++ Tk(). Goals (issue 9): intake ≤ 1.5× floor and ≤ 50 ms median; cold start ≤ 2.5× floor.
+Two more rows split each intake sample in two: the save (Desk.intake against the floor's commit)
+and the slip (reading the dossier back and laying it out with platypus, against the bare canvas)."""
 
 import io
 import itertools
@@ -141,7 +143,7 @@ def bench_save_and_slip() -> list[tuple]:
         return [("save + slip PDF (A5, form 01)", ms(real), ms(floor), f"{ratio:.2f}×",
                  f"≤ {GOAL_RATIO}×, ≤ {GOAL_MS} ms", "ok" if met else "MISSED"),
                 part("  of which: save (Desk.intake / one commit)", "save", "floor save"),
-                part("  of which: slip (platypus / bare canvas)", "pdf", "floor pdf")]
+                part("  of which: slip (read back, platypus / bare canvas)", "pdf", "floor pdf")]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
