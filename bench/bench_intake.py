@@ -175,8 +175,10 @@ def bench_cold_start() -> list[tuple]:
         d = Desk(tmp)
         d.setup(office_name="UBND xã Phúc Lợi", agency_code="000.30.36.H26")
         d.close()
-        floor = [_run_python(FLOOR_START) for _ in range(7)]
-        real = [_run_python(APP_START, str(tmp)) for _ in range(7)]
+        floor, real = [], []
+        for _ in range(9):       # in turn, so a busy machine slows both alike
+            floor.append(_run_python(FLOOR_START))
+            real.append(_run_python(APP_START, str(tmp)))
         ratio = statistics.median(real) / statistics.median(floor)
         return [("cold start to usable window", ms(real), ms(floor), f"{ratio:.2f}×", "≤ 2.5×",
                  "ok" if ratio <= 2.5 else "MISSED")]
