@@ -8,6 +8,7 @@ import platformdirs
 
 ENV_VAR = "COMMUNE_DESK_DATA_DIR"
 DB_NAME = "desk.sqlite3"
+TOKEN_FILE = "sync-token.json"      # the device token (sync/token.py); a restore looks for it
 
 
 def data_dir(override: str | os.PathLike | None = None, create: bool = True) -> Path:

@@ -118,19 +118,37 @@ def pull():
     cursor = feed.parse_cursor(request.args.get("cursor"))
     if cursor is None:
         return error(400, "bad_cursor", "Con trỏ đồng bộ không hợp lệ.")
+    return reply({**feed.pull(g.device, cursor, _limit()), **_clock_fields()})
+
+
+@bp.get("/recover")
+def recover():
+    """The device's own changes (a desk restored from an old backup gets back what it sent since)."""
+    denied = _authenticate()
+    if denied:
+        return denied
+    cursor = feed.parse_cursor(request.args.get("cursor"))
+    if cursor is None:
+        return error(400, "bad_cursor", "Con trỏ đồng bộ không hợp lệ.")
+    return reply({**feed.recover(g.device, cursor, _limit()), **_clock_fields()})
+
+
+def _limit() -> int:
     try:
-        limit = int(request.args.get("limit", feed.PAGE))
+        return int(request.args.get("limit", feed.PAGE))
     except ValueError:
-        limit = feed.PAGE
-    page = feed.pull(g.device, cursor, limit)
+        return feed.PAGE
+
+
+def _clock_fields() -> dict:
+    """server_clock and the desk's offset from it (recorded per device), for pull and recover."""
     server_clock = ingest.now()
     desk_clock = _desk_clock()
     offset = None
     if desk_clock is not None:
         offset = round((desk_clock - server_clock).total_seconds(), 3)
         ingest.record_clock(g.device, offset, server_clock)
-    return reply({**page, "server_clock": server_clock.isoformat(timespec="milliseconds"),
-                  "clock_offset_s": offset})
+    return {"server_clock": server_clock.isoformat(timespec="milliseconds"), "clock_offset_s": offset}
 
 
 def _desk_clock():

@@ -27,6 +27,15 @@ def format_cursor(change_id: int, publication_id: int) -> str:
     return f"v1:{change_id}:{publication_id}"
 
 
+def change_item(ch: Change) -> dict:
+    item = {"type": "change", "uuid": ch.uuid, "at": ch.at.isoformat(timespec="seconds"),
+            "kind": ch.kind, "actor": ch.actor, "desk": ch.desk, "dossier_uuid": ch.dossier_uuid,
+            "data": ch.data}
+    if ch.stale_base is not None:
+        item["stale_base"] = ch.stale_base      # a conflict: shown, not applied (sync-protocol.md)
+    return item
+
+
 def pull(device: Device, cursor: tuple[int, int], limit: int = PAGE) -> dict:
     change_after, pub_after = cursor
     limit = max(1, min(limit, PAGE))
@@ -48,15 +57,26 @@ def pull(device: Device, cursor: tuple[int, int], limit: int = PAGE) -> dict:
                           Change.device != device.id)
                    .order_by(Change.id).limit(limit))
     for ch in changes:
-        item = {"type": "change", "uuid": ch.uuid, "at": ch.at.isoformat(timespec="seconds"),
-                "kind": ch.kind, "actor": ch.actor, "desk": ch.desk, "dossier_uuid": ch.dossier_uuid,
-                "data": ch.data}
-        if ch.stale_base is not None:
-            item["stale_base"] = ch.stale_base      # a conflict: shown, not applied (sync-protocol.md)
-        items.append(item)
+        items.append(change_item(ch))
         change_after = ch.id
     # the desk's own changes are not sent back, but the cursor moves past them
     more = len(pubs) == limit or len(changes) == limit
     if not more and last and last > change_after:
         change_after = last
     return {"cursor": format_cursor(change_after, pub_after), "more": more, "items": items}
+
+
+def recover(device: Device, cursor: tuple[int, int], limit: int = PAGE) -> dict:
+    """The device's own changes after the cursor, in the server's order: what a desk restored from
+    an old backup asks for to get back what it made and sent after that backup. Same item shape as
+    a pulled `change`, with "own": true and the desk's "seq"; the cursor's publication part is 0."""
+    change_after = cursor[0]
+    limit = max(1, min(limit, PAGE))
+    changes = list(Change.select()
+                   .where(Change.device == device.id, Change.id > change_after)
+                   .order_by(Change.id).limit(limit))
+    items = []
+    for ch in changes:
+        items.append({**change_item(ch), "own": True, "seq": ch.local_seq})
+        change_after = ch.id
+    return {"cursor": format_cursor(change_after, 0), "more": len(changes) == limit, "items": items}

@@ -116,6 +116,8 @@ class SyncView(ttk.Frame):
                  "Chưa đồng bộ thành công lần nào.",
                  f"Đang chờ gửi: {status['waiting']} (cũ nhất: {age_text(status.get('oldest_waiting_at'), now)})"
                  f" · Bị cách ly: {status['quarantined']}"]
+        if status.get("recovery_notice"):
+            lines.append(status["recovery_notice"])
         if status.get("attachments_waiting") or status.get("attachments_refused"):
             lines.append(f"Bản số hoá chờ gửi: {status['attachments_waiting']} "
                          f"({status['attachments_waiting_bytes'] / (1024 * 1024):.1f} MB)"
@@ -196,6 +198,10 @@ class SyncView(ttk.Frame):
             self.btn_now.configure(state="disabled")
         elif isinstance(msg, SyncProgress):
             self.progress.configure(maximum=max(msg.total, 1), value=msg.done)
+            if msg.phase == "recover":
+                self.progress_text.configure(text=f"Đang lấy lại hồ sơ từ máy chủ sau khi khôi phục bản sao lưu: "
+                                                  f"đã về {msg.done} hồ sơ")
+                return
             phase = "Gửi lên" if msg.phase == "push" else "Nhận về"
             self.progress_text.configure(text=f"{phase}: {msg.done}/{msg.total}")
         elif isinstance(msg, SyncFinished):

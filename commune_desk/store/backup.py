@@ -6,6 +6,7 @@ An encrypted backup is `MAGIC`, a 16-byte scrypt salt, the scrypt cost, a 7-byte
 is prefix + counter + last-chunk flag, so a reordered, altered or truncated file fails to open.
 """
 
+import json
 import os
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ import struct
 from datetime import datetime
 from pathlib import Path
 
+from commune_desk import paths
 from commune_desk.errors import InvalidInput, StoreError
 from commune_desk.store import audit, health
 from commune_desk.store.attachments import backup_attachments, restore_attachments
@@ -220,7 +222,9 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
                 side = db_path.with_name(db_path.name + suffix)
                 if side.exists():
                     os.replace(side, kept.with_name(kept.name + suffix))
-        carried = _carry_code_counters(kept, staged) if kept else 0
+        carried = _carry_code_counters(kept, staged) if kept else None
+        recovery = _mark_recovery_due(staged, db_path.parent, codes_safe=carried is not None,
+                                      since=(now or datetime.now()).isoformat(timespec="seconds"))
         os.replace(staged, db_path)
         health.make_private(db_path)
         restore_attachments(backup, db_path.parent, password, decrypt_file)
@@ -230,12 +234,13 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
         if staged.exists():
             staged.unlink()
     return {"restored_from": str(backup), "path": str(db_path), "kept_aside": str(kept) if kept else None,
-            "code_days_carried": carried}
+            "code_days_carried": carried or 0, "recovery_due": recovery}
 
 
-def _carry_code_counters(old: Path, new: Path) -> int:
+def _carry_code_counters(old: Path, new: Path) -> int | None:
     """A code printed after the backup was made must never be issued again: each day's counter of
-    the replaced file (if it can still be read) is carried into the restored one when higher."""
+    the replaced file (if it can still be read) is carried into the restored one when higher.
+    None: the replaced file could not tell (its codes then wait for the sync's recovery)."""
     try:
         src = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
         try:
@@ -243,7 +248,7 @@ def _carry_code_counters(old: Path, new: Path) -> int:
         finally:
             src.close()
     except sqlite3.Error:
-        return 0
+        return None
     dst = sqlite3.connect(new)
     audit.install(dst)          # the audit triggers on code_counter call these functions
     try:
@@ -256,6 +261,26 @@ def _carry_code_counters(old: Path, new: Path) -> int:
         return 0
     finally:
         dst.close()
+
+
+def _mark_recovery_due(path: Path, data_dir: Path, codes_safe: bool, since: str) -> bool:
+    """An enrolled desk (its device token in the data folder) restored from a backup lacks what it
+    made and sent after that backup: the next sync pass gets it back from the server (sync's
+    recovery). Until then new codes wait unless the replaced file's counters were carried."""
+    if not (Path(data_dir) / paths.TOKEN_FILE).exists():
+        return False
+    con = sqlite3.connect(path)
+    audit.install(con)          # the setting table's audit triggers call these functions
+    try:
+        with con:
+            row = con.execute("SELECT value FROM setting WHERE key = 'sync'").fetchone()
+            value = json.loads(row[0]) if row and row[0] else {}
+            value["recovery"] = {"due": True, "since": since, "codes_safe": codes_safe, "changes": 0, "dossiers": 0}
+            con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('sync', ?)",
+                        (json.dumps(value, ensure_ascii=False, sort_keys=True),))
+    finally:
+        con.close()
+    return True
 
 
 def _check_is_desk_file(path: Path, shown: Path) -> None:

@@ -10,7 +10,7 @@ from peewee import fn
 
 from commune_desk import paths
 from commune_desk.catalog import parse_procedure, read_catalog
-from commune_desk.errors import InvalidInput, NotFound, StoreError
+from commune_desk.errors import InvalidInput, NotAllowed, NotFound, StoreError
 from commune_desk.rules.bounds import check_day
 from commune_desk.rules import codes
 from commune_desk.rules.deadline import compute_due
@@ -19,7 +19,7 @@ from commune_desk.rules.office_calendar import (DEFAULT_CUTOFF, DEFAULT_SESSIONS
                                                 OfficeCalendar, local, parse_session)
 from commune_desk.rules.statuses import Status
 from commune_desk.rules.text import clean, fold, nfc
-from commune_desk.store import audit, health
+from commune_desk.store import audit, health, outbox
 from commune_desk.store.accounts import Accounts, process_account
 from commune_desk.store.attachments import Attachments, StoredFile, check_document
 from commune_desk.store.db import open_database
@@ -54,6 +54,11 @@ class OfficeConfig:
 
 
 CONFIG_KEY = "office"
+# a restored desk whose replaced file could not say which codes it issued since the backup
+# (store/backup.py): a code waits for the server's copy of them (sync's recovery)
+CODES_ON_HOLD = ("Dữ liệu vừa được khôi phục từ bản sao lưu: quầy cần lấy lại từ máy chủ các hồ sơ đã tạo sau "
+                 "bản sao lưu rồi mới cấp mã hồ sơ mới, để không cấp trùng mã. Hãy bấm «Đồng bộ ngay» ở màn hình "
+                 "Đồng bộ (F6) hoặc chạy: commune-desk sync. Hồ sơ chưa đủ hoặc từ chối tiếp nhận vẫn ghi được.")
 # the kinds of change that change a dossier's state, and so make its next version (a print, an
 # export or an attachment does not: two desks printing one slip are not in conflict)
 VERSIONED_KINDS = frozenset({"intake", "transition", "extension", "handoff", "handover"})
@@ -337,6 +342,8 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         self._calendar = None
 
     def _next_code(self, cfg: OfficeConfig, received_at: datetime) -> str:
+        if outbox.codes_on_hold():
+            raise NotAllowed(CODES_ON_HOLD)
         day = local(received_at).date()
         counter = CodeCounter.get_or_none(CodeCounter.day == day)
         if counter is not None:

@@ -12,12 +12,15 @@ from datetime import date, datetime
 from peewee import JOIN, IntegrityError, fn
 
 from commune_desk.catalog import parse_catalog
+from commune_desk.errors import InvalidInput
+from commune_desk.rules import codes
 from commune_desk.rules.text import fold
-from commune_desk.store.models import CalendarOverride, Dossier, Event, Procedure, Setting
+from commune_desk.store.models import CalendarOverride, CodeCounter, Dossier, Event, Procedure, Setting
 
 log = logging.getLogger("commune_desk.sync")
 
 SYNC_KEY = "sync"
+RECOVERY = "recovery"       # in the sync setting: a restored desk getting its own changes back
 PENDING, SYNCED, QUARANTINED, LOCAL, REMOTE = "pending", "synced", "quarantined", "local", "remote"
 
 
@@ -233,6 +236,10 @@ def _apply_change(desk, item, now) -> bool:
         return True
     if isinstance(data.get("dossier"), dict):
         dossier = _upsert_dossier(data["dossier"], at)
+        cfg = desk.config()
+        if cfg is not None and data["dossier"].get("desk") == cfg.desk:
+            # this desk's number under another enrolment (a desk enrolled anew): its codes are used
+            _raise_code_counter(data["dossier"].get("code"), cfg.agency_code, cfg.desk)
     elif item.get("dossier_uuid"):
         dossier = Dossier.get_or_none(Dossier.uuid == item["dossier_uuid"])
     Event.create(uuid=item["uuid"], dossier=dossier, kind=item.get("kind", "change"), at=at,
@@ -288,3 +295,122 @@ def _procedure_for(snap: dict) -> str:
                          days=snap.get("procedure_days") or 0, documents=[], legal_basis=[],
                          catalog_version="upstream", active=False)
     return pid
+
+
+def _raise_code_counter(code: str | None, agency_code: str, desk_no: int) -> bool:
+    """A dossier code of this office and desk that came from the server: the day's counter is raised
+    to it, so the desk never issues it again (a restored desk, a desk enrolled anew)."""
+    if not code:
+        return False
+    try:
+        parsed = codes.parse_code(code)
+        first, last = codes.sequence_block(desk_no)
+    except InvalidInput:
+        return False
+    if parsed.agency_code != agency_code or not first <= parsed.seq <= last:
+        return False
+    counter = CodeCounter.get_or_none(CodeCounter.day == parsed.day)
+    if counter is not None and counter.last_seq >= parsed.seq:
+        return False
+    CodeCounter.replace(day=parsed.day, last_seq=parsed.seq).execute()
+    return True
+
+
+# ---- recovery after a restore ----------------------------------------------------------------
+# A desk restored from an older backup lacks what it made and sent after that backup; the server
+# has it but never pulls a desk's own changes back. The restore records a recovery as due
+# (store/backup.py); the next sync pass first asks for the device's own changes
+# (GET /api/v1/recover) and stores every one it lacks as already synced.
+
+def recovery_state(desk) -> dict:
+    return dict(sync_settings(desk).get(RECOVERY) or {})
+
+
+def codes_on_hold() -> bool:
+    """Whether a new dossier code must wait for the recovery: the desk was restored from a backup
+    and the file it replaced could not tell which codes were issued since (damaged, another PC).
+    Read on the desk's bound connection, inside the intake's transaction."""
+    row = Setting.get_or_none(Setting.key == SYNC_KEY)
+    state = (row.value if row else {}).get(RECOVERY) or {}
+    return bool(state.get("due") and not state.get("codes_safe"))
+
+
+def apply_recovered(desk, items: list, cursor: str, now: datetime) -> dict:
+    """Store one page of the device's own changes, with the recovery cursor, in one transaction
+    (a crash keeps both or neither). Keyed by uuid: a change the desk has is left as it is, so
+    applying a page twice changes nothing. A recovered change is `synced` (never pending: it is
+    on the server already), or `quarantined` when the server kept it as a conflict (as the desk
+    had it); its snapshot moves the dossier row as a pulled change would, and its code raises the
+    day's counter."""
+    cfg = desk.config()
+    done = {"changes": 0, "dossiers": 0, "codes": 0}
+    with desk.using(), desk.db.atomic():
+        for item in items:
+            with desk.db.atomic():
+                new_dossier, code = _apply_own(item, now)
+            if new_dossier is None:
+                continue
+            done["changes"] += 1
+            done["dossiers"] += new_dossier
+            if cfg is not None:
+                done["codes"] += _raise_code_counter(code, cfg.agency_code, cfg.desk)
+        row = Setting.get_or_none(Setting.key == SYNC_KEY)
+        current = dict(row.value) if row else {}
+        state = dict(current.get(RECOVERY) or {})
+        state.update(cursor=cursor, changes=state.get("changes", 0) + done["changes"],
+                     dossiers=state.get("dossiers", 0) + done["dossiers"])
+        current[RECOVERY] = state
+        Setting.replace(key=SYNC_KEY, value=current).execute()
+    return done
+
+
+def _apply_own(item: dict, now: datetime) -> tuple:
+    """(whether the change brought back a dossier the desk lacked, its code), or (None, None) when
+    the desk already has the change."""
+    if Event.select().where(Event.uuid == item["uuid"]).exists():
+        return None, None
+    at = datetime.fromisoformat(item["at"])
+    data = item.get("data") or {}
+    snap = data.get("dossier") if isinstance(data.get("dossier"), dict) else None
+    uid = (snap or {}).get("uuid") or item.get("dossier_uuid")
+    dossier = Dossier.get_or_none(Dossier.uuid == uid) if uid else None
+    new_dossier = False
+    state, note = SYNCED, ""
+    if item.get("stale_base") is not None:
+        # the server kept it as a conflict and did not apply it: quarantined, as the desk had it
+        state = QUARANTINED
+        note = (f"Xung đột: thay đổi dựa trên phiên bản {item['stale_base']} của hồ sơ, đã được thay đổi ở "
+                "nơi khác (lấy lại từ máy chủ sau khi khôi phục bản sao lưu).")
+    elif snap is not None:
+        try:
+            with Dossier._meta.database.atomic():
+                moved = _upsert_dossier(snap, at)
+            new_dossier, dossier = dossier is None, moved
+        except IntegrityError:
+            # its code is on another dossier of this desk (issued before the recovery from a
+            # counter that could not know): kept, shown for a human, never applied over the other
+            state = QUARANTINED
+            note = (f"Mã hồ sơ {snap.get('code')} đã có trên quầy cho một hồ sơ khác; thay đổi lấy lại từ máy chủ "
+                    "sau khi khôi phục bản sao lưu được giữ để đối chiếu.")
+    values = {"uuid": item["uuid"], "dossier": dossier, "kind": item.get("kind", "change"), "at": at,
+              "actor": item.get("actor", ""), "data": data, "sync_state": state, "sync_note": note,
+              "synced_at": now if state == SYNCED else None}
+    seq = item.get("seq")
+    if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 \
+            and not Event.select().where(Event.seq == seq).exists():
+        values["seq"] = seq           # its own number; the next event's comes after it
+    Event.insert(**values).execute()
+    return new_dossier, (snap or {}).get("code") if state == SYNCED else None
+
+
+def finish_recovery(desk, now: datetime) -> dict:
+    """Every own change is back: new codes no longer wait."""
+    with desk.using(), desk.db.atomic():
+        row = Setting.get_or_none(Setting.key == SYNC_KEY)
+        current = dict(row.value) if row else {}
+        state = dict(current.get(RECOVERY) or {})
+        state.update(due=False, done_at=now.isoformat(timespec="seconds"))
+        state.pop("cursor", None)
+        current[RECOVERY] = state
+        Setting.replace(key=SYNC_KEY, value=current).execute()
+    return state

@@ -28,6 +28,8 @@ def cmd_sync(args):
                      f"bị cách ly: {st['quarantined']}"]
             if st["clock_warning"]:
                 lines.append("Cảnh báo: " + st["clock_warning"])
+            if st["recovery_notice"]:
+                lines.append(st["recovery_notice"])
             return "\n".join(lines), obj
         if args.action in ("list", "quarantined"):
             state = outbox.QUARANTINED if args.action == "quarantined" else outbox.PENDING
@@ -48,11 +50,18 @@ def cmd_sync(args):
         obj.update(unacknowledged=result.unacknowledged, clock_offset_s=result.clock_offset_s,
                    applied=result.applied, attachments_sent=result.attachments_sent,
                    attachment_bytes=result.attachment_bytes, attachments_refused=result.attachments_refused,
-                   attachments_waiting=result.attachments_waiting, attachment_error=result.attachment_error)
+                   attachments_waiting=result.attachments_waiting, attachment_error=result.attachment_error,
+                   recovered=result.recovered, recovered_dossiers=result.recovered_dossiers,
+                   recovery_error=result.recovery_error)
         if result.error:
             counts = ", ".join(f"{label} {obj[k]}" for k, label in COUNT_LABELS)
             raise SyncError(f"{result.error} ({counts})")
         text = "Đồng bộ xong: " + ", ".join(f"{label} {obj[k]}" for k, label in COUNT_LABELS) + "."
+        if result.recovered:
+            text += (f"\nSau khi khôi phục bản sao lưu: đã lấy lại từ máy chủ {result.recovered_dossiers} hồ sơ "
+                     f"({result.recovered} thay đổi).")
+        if result.recovery_error:
+            text += "\n" + result.recovery_error
         if result.clock_offset_s is not None:
             from commune_desk.sync.engine import clock_short
             obj["clock_warning"] = clock_short(result.clock_offset_s)

@@ -47,6 +47,9 @@ class PassResult:
     attachments_refused: int = 0
     attachments_waiting: int = 0
     attachment_error: str | None = None
+    recovered: int = 0              # own changes got back from the server after a restore
+    recovered_dossiers: int = 0     # of which dossiers the desk lacked
+    recovery_error: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,6 +68,7 @@ class Options:
     attachments: bool = True         # send waiting attachments after the changes (sync --no-attachments)
     attachments_paused: object = None   # callable -> bool: stop between two chunks, resume next pass
     chunk_bytes: int = 64 * 1024
+    recover_page: int = 500          # own changes per recovery page (the server's limit is 500)
 
 
 def _server_and_token(desk, opts: Options) -> tuple[str, dict, dict]:
@@ -90,6 +94,7 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
     started = desk.now()
     outbox.update_sync_settings(desk, last_attempt_at=started.isoformat(timespec="seconds"), running=True)
     try:
+        _recover_all(desk, transport, opts, result)
         _push_all(desk, transport, opts, result)
         _pull_all(desk, transport, opts, result)
         if opts.attachments:
@@ -253,22 +258,27 @@ def _apply_acks(desk, reply: p.PushReply, changes: list, result: PassResult) -> 
 
 # ---- pull ------------------------------------------------------------------------------------
 
+def _get_page(transport: Transport, opts: Options, path: str, params: dict, parse) -> tuple:
+    """One page of pull or recover: ("page", doc) or ("error", (status, protocol error))."""
+    def attempt():
+        reply = transport.once("GET", path, params=params)
+        if reply.status == 200:
+            try:
+                return "page", parse(reply.content_type, reply.body)
+            except p.MalformedReply as exc:
+                raise Transient("câu trả lời không phải dữ liệu của máy chủ", detail=str(exc)) from None
+        err = p.parse_error_reply(reply.content_type, reply.body)
+        if err is None:
+            raise Transient(f"mã {reply.status} không kèm dữ liệu của máy chủ")
+        return "error", (reply.status, err)
+
+    return transport.with_retries(attempt, opts.cancelled)
+
+
 def _pull_all(desk, transport: Transport, opts: Options, result: PassResult) -> None:
     cursor = outbox.sync_settings(desk).get("cursor", "")
     for _ in range(100000):
-        def attempt():
-            reply = transport.once("GET", p.PULL_PATH, params={"cursor": cursor})
-            if reply.status == 200:
-                try:
-                    return "page", p.parse_pull_reply(reply.content_type, reply.body)
-                except p.MalformedReply as exc:
-                    raise Transient("câu trả lời không phải dữ liệu của máy chủ", detail=str(exc)) from None
-            err = p.parse_error_reply(reply.content_type, reply.body)
-            if err is None:
-                raise Transient(f"mã {reply.status} không kèm dữ liệu của máy chủ")
-            return "error", (reply.status, err)
-
-        kind, payload = transport.with_retries(attempt, opts.cancelled)
+        kind, payload = _get_page(transport, opts, p.PULL_PATH, {"cursor": cursor}, p.parse_pull_reply)
         if kind == "error":
             status, err = payload
             if status in (401, 403):
@@ -290,6 +300,60 @@ def _pull_all(desk, transport: Transport, opts: Options, result: PassResult) -> 
             opts.progress("pull", result.pulled, result.pulled)
         if not page["more"]:
             return
+
+
+# ---- recovery after a restore -----------------------------------------------------------------
+
+def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) -> None:
+    """A desk restored from an older backup first gets back its own changes that the server holds
+    and it lacks (GET /api/v1/recover; outbox.apply_recovered stores each page with its cursor in
+    one transaction, keyed by uuid), then its push and pull go on as usual."""
+    state = outbox.recovery_state(desk)
+    if not state.get("due"):
+        return
+    cursor = state.get("cursor")
+    if cursor is None:
+        cursor = _recovery_start(desk)
+    for _ in range(100000):
+        kind, payload = _get_page(transport, opts, p.RECOVER_PATH, {"cursor": cursor, "limit": opts.recover_page},
+                                  p.parse_recover_reply)
+        if kind == "error":
+            status, err = payload
+            if status in (401, 403):
+                raise Unauthorized(f"Máy chủ từ chối quầy này: {err['message']}")
+            if err["code"] == "bad_cursor" and cursor:
+                cursor = ""                   # from the start: what the desk has is skipped by uuid
+                continue
+            if status == 404:
+                # a server from before recovery: push and pull go on; the recovery stays due
+                result.recovery_error = ("Máy chủ cấp trên chưa hỗ trợ lấy lại hồ sơ sau khi khôi phục bản sao lưu; "
+                                         "hãy đề nghị cấp trên cập nhật phần mềm máy chủ.")
+                outbox.update_sync_settings(desk, recovery_error=result.recovery_error)
+                return
+            raise ProtocolMismatch(err["message"])
+        page = payload
+        done = outbox.apply_recovered(desk, page["items"], page["cursor"], desk.now())
+        result.recovered += done["changes"]
+        result.recovered_dossiers += done["dossiers"]
+        cursor = page["cursor"]
+        if opts.progress:
+            opts.progress("recover", result.recovered_dossiers, result.recovered_dossiers)
+        if not page["more"]:
+            break
+    outbox.finish_recovery(desk, desk.now())
+    outbox.update_sync_settings(desk, recovery_error="")
+
+
+def _recovery_start(desk) -> str:
+    """Where the recovery starts: the restored pull cursor when it was this device's. That cursor
+    had moved past every change of the commune the server held when it was written, the desk's own
+    among them, and each of those was on the desk before it was sent, so it is in the backup.
+    Otherwise (enrolled since, another server) from the start: what the desk has is skipped."""
+    settings = outbox.sync_settings(desk)
+    record = load_token(desk.data_dir) or {}
+    cursor = settings.get("cursor") or ""
+    same = record.get("device_id") is not None and settings.get("device_id") == record.get("device_id")
+    return cursor if same else ""
 
 
 # ---- enrolment -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from commune_desk.sync.jsontext import compact, loads
 PROTOCOL = 1
 PUSH_PATH = "/api/v1/push"
 PULL_PATH = "/api/v1/pull"
+RECOVER_PATH = "/api/v1/recover"      # the device's own changes back (a desk restored from a backup)
 ENROLL_PATH = "/api/v1/enroll"
 HEALTH_PATH = "/api/v1/health"
 JSON_TYPE = "application/json"
@@ -165,4 +166,14 @@ def parse_pull_reply(content_type: str | None, body: bytes) -> dict:
     for item in doc["items"]:
         if not isinstance(item, dict) or item.get("type") not in PULL_KINDS or not is_uuid(item.get("uuid")):
             raise MalformedReply(f"bad pull item {str(item)[:200]}")
+    return doc
+
+
+def parse_recover_reply(content_type: str | None, body: bytes) -> dict:
+    """A page of the device's own changes: a pull reply whose items are all `change`s marked own."""
+    doc = parse_pull_reply(content_type, body)
+    for item in doc["items"]:
+        if item["type"] != "change" or item.get("own") is not True or not isinstance(item.get("data"), dict) \
+                or not is_instant(item.get("at")):
+            raise MalformedReply(f"bad recovered item {str(item)[:200]}")
     return doc

@@ -38,6 +38,31 @@ def sync_status(desk) -> dict:
         "server": settings.get("server"),
         # the server found this desk's audit history changed behind what it had seen
         "audit_broken": settings.get("audit_status") == "broken",
+        # a restored desk getting back from the server what it made after the backup
+        **recovery_fields(settings),
         # scans wait separately (sync/attachments.py): count and bytes, refused by the server
         **{f"attachments_{k}": v for k, v in desk.attachment_counts().items()},
     }
+
+
+def recovery_fields(settings: dict) -> dict:
+    """recovery_due, recovered (own changes got back), recovered_dossiers, codes_on_hold and the
+    Vietnamese recovery_notice (status bar, Đồng bộ screen, sync status)."""
+    state = settings.get("recovery") or {}
+    due = bool(state.get("due"))
+    dossiers, changes = state.get("dossiers", 0), state.get("changes", 0)
+    notice = None
+    if due:
+        notice = "Đang lấy lại hồ sơ từ máy chủ sau khi khôi phục bản sao lưu"
+        if dossiers:
+            notice += f": đã về {dossiers} hồ sơ"
+        if not state.get("codes_safe"):
+            notice += " — chưa cấp mã hồ sơ mới cho đến khi xong"
+        if settings.get("recovery_error"):
+            notice += f". {settings['recovery_error']}"
+    elif state.get("done_at"):
+        at = _instant(state["done_at"])
+        notice = (f"Sau khi khôi phục bản sao lưu: đã lấy lại từ máy chủ {dossiers} hồ sơ ({changes} thay đổi)"
+                  + (f" lúc {at:%H:%M %d/%m/%Y}." if at else "."))
+    return {"recovery_due": due, "recovered": changes, "recovered_dossiers": dossiers,
+            "codes_on_hold": due and not state.get("codes_safe"), "recovery_notice": notice}

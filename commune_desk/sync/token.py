@@ -4,7 +4,7 @@ import json
 import os
 from pathlib import Path
 
-TOKEN_FILE = "sync-token.json"
+from commune_desk.paths import TOKEN_FILE  # noqa: F401 - also the restore's sign of an enrolled desk
 
 
 def token_path(data_dir: Path) -> Path:

@@ -23,7 +23,7 @@ class SyncStarted:
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """phase 'push' or 'pull'; done of total changes (for the progress bar)."""
+    """phase 'recover', 'push' or 'pull'; done of total changes (recover: dossiers got back so far)."""
     phase: str
     done: int
     total: int
