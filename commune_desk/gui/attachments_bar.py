@@ -133,6 +133,7 @@ class AttachmentsBar(ttk.Frame):
 
         def attached(result):
             row, note = result
+            self.ready = [p for p in self.ready if p not in files]     # moved aside: not offered again
             self._busy(False, f"Đã đính kèm {row.pages} trang ({row.size / 1024:.0f} kB).{note}")
             shown = self.story.dossier
             if shown is not None and shown.uuid == d.uuid and desk is self.app.desk:
@@ -168,7 +169,10 @@ class AttachmentsBar(ttk.Frame):
                                 on_error=lambda exc: self._looked([]))
 
     def _ready_in(self, desk) -> list[Path]:
-        path = scanner.scan_folder_of(desk)
+        try:
+            path = scanner.scan_folder_of(desk)
+        except OSError:                                            # a read-only data folder: no inbox
+            return []
         if self.folder is None or self.folder.path != path:       # changed in Quản trị
             self.folder = scanner.ScanFolder(path)
         return self.folder.ready()

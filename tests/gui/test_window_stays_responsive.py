@@ -79,6 +79,7 @@ def test_a_scan_folder_that_does_not_answer_and_a_slow_attach_leave_the_window_f
     assert sorted(p.name for p in (inbox / "da-dinh-kem").iterdir()) == ["scan-0001.png", "scan-0002.png",
                                                                          "scan-0003.png"]
     assert str(bar.pick_button.cget("state")) == "normal"
+    assert bar.folder_button.cget("text") == "Từ thư mục quét" and str(bar.folder_button.cget("state")) == "disabled"
 
 
 def test_checking_a_long_audit_trail_leaves_the_window_free(app, desk, monkeypatch):
