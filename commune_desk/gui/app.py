@@ -375,8 +375,8 @@ def sync_text(desk) -> str:
     parts.append(f"Cách ly: {s['quarantined']}")
     if s.get("clock_notice"):
         parts.append(f"⚠ {s['clock_notice']}")
-    if s.get("recovery_due"):
-        parts.append(f"⚠ Đang lấy lại hồ sơ sau khôi phục (đã về {s['recovered_dossiers']})")
+    if s.get("recovery_due"):           # first after the state: it must not be cut off at the right
+        parts.insert(1, f"⚠ Đang lấy lại hồ sơ sau khôi phục (đã về {s['recovered_dossiers']})")
     return " · ".join(parts)
 
 

@@ -48,6 +48,27 @@ def on_exit(app) -> None:
         log.error("backup on exit failed: %s", exc)
 
 
+def rebind(app) -> None:
+    """After a restore the window's Desk is a new one on the restored file: the sign-in gate and
+    the screens built on the replaced one (which now refuses every query) are rebuilt on it. The
+    restored file has its own accounts: a desk with accounts asks to sign in again; otherwise every
+    screen but this one is built afresh when next shown."""
+    gate = getattr(app, "gate", None)
+    if gate is None:
+        return
+    gate.desk = app.desk
+    if app.desk.has_accounts():
+        gate.sign_out()
+        return
+    for key, screen in list(app.screens.items()):
+        if key != app.current and screen is not None:
+            screen.destroy()
+            app.screens[key] = None
+            if key in app.holders:
+                app.holders.pop(key).destroy()
+    gate.refresh()
+
+
 class BackupTab(ttk.Frame):
     """Quản trị → Sao lưu, khôi phục: back up now (to the data folder or, encrypted, to a USB
     stick), restore from a file with progress; the list of the data folder's backups."""
@@ -154,10 +175,13 @@ class BackupTab(ttk.Frame):
             self.state.configure(text=f"Đã khôi phục từ {source.name}.{aside}")
             self.on_show()
             app.refresh_status()
+            rebind(app)
+            app.start_sync(now=True)      # an enrolled desk gets back what it sent since the backup
 
         def failed(exc):
             app.desk = getattr(self, "_reopened", app.desk)
             self._failed(exc)
+            rebind(app)
 
         self._run(work, on_done=done, on_error=failed)
 

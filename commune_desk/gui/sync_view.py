@@ -39,7 +39,8 @@ class SyncView(ttk.Frame):
         card = ttk.Frame(self, style="Panel.TFrame", padding=10)
         card.pack(fill="x", pady=8)
         self.summary = ttk.Label(card, text="", style="Panel.TLabel", justify="left")
-        self.summary.pack(anchor="w")
+        self.summary.pack(anchor="w", fill="x")
+        wrap_to_width(self.summary)               # the recovery notice after a restore is long
         self.clock_warning = ttk.Label(card, text="", style="Warn.TLabel")
         self.clock_warning.pack(anchor="w")
         self.last_error = ttk.Label(card, text="", style="Error.TLabel")

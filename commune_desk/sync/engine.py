@@ -314,6 +314,8 @@ def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) 
     cursor = state.get("cursor")
     if cursor is None:
         cursor = _recovery_start(desk)
+    if opts.progress:
+        opts.progress("recover", 0, 0)       # the screen says what is going on from the first page
     for _ in range(100000):
         kind, payload = _get_page(transport, opts, p.RECOVER_PATH, {"cursor": cursor, "limit": opts.recover_page},
                                   p.parse_recover_reply)
