@@ -248,15 +248,23 @@ def _period_counts_sql(one_commune: bool) -> tuple[str, list[str]]:
     return sql, names
 
 
-def _open_overdue_rows(L: Layout, select: str, one_commune: bool) -> str:
-    """The rows open at the period's end and overdue when judged, as two disjoint parts that the
-    indexes of 0018 find directly: not finished (dossier_open), finished after the end
-    (dossier_finished)."""
+# PostgreSQL finds the rows received before an instant and finished after it on a GiST index of
+# the interval (received, finish] (0019): as many as were open then, however long the history
+# since. SQLite scans the finishes after it on a B-tree (dossier_finished, 0018).
+OPEN_AT = "int8range(received_s, GREATEST(finished_s, received_s), '(]')"
+
+
+def _open_overdue_rows(db, L: Layout, select: str, one_commune: bool) -> str:
+    """The rows open at the period's end and overdue when judged, as two disjoint parts that
+    indexes find directly: not finished (dossier_open), finished after the end (see OPEN_AT)."""
+    from commune_desk.district.db import is_postgres
     from commune_desk.store.figures import open_overdue_where
     mine = " AND commune_id = :c" if one_commune else ""
+    later = (f"{L.finished} IS NOT NULL AND {OPEN_AT} @> CAST(:e AS BIGINT)" if is_postgres(db)
+             else f"{L.finished} >= :e")
     return " UNION ALL ".join(
         f"SELECT {select} FROM {L.table} WHERE {L.received} < :e AND {open_overdue_where(L, open_at_end=part)}{mine}"
-        for part in (f"{L.finished} IS NULL", f"{L.finished} >= :e"))
+        for part in (f"{L.finished} IS NULL", later))
 
 
 _MARK = re.compile(r":(sd|ed|[seac])\b")
@@ -290,7 +298,7 @@ def period_counts(db, L: Layout, period_from: date, period_to: date, now: dateti
         counts = dict.fromkeys(rule.COUNTS, 0)
         counts.update(zip(names, (int(v or 0) for v in counted)))
         out[cid] = counts
-    rows = _open_overdue_rows(L, "commune_id", one)
+    rows = _open_overdue_rows(db, L, "commune_id", one)
     for cid, n in _run(db, L, f"SELECT commune_id, COUNT(*) FROM ({rows}) AS o GROUP BY commune_id", values):
         out.setdefault(cid, dict.fromkeys(rule.COUNTS, 0))["open_overdue"] = int(n)
     return out
@@ -302,7 +310,7 @@ def _overdue(db, L: Layout, period_from, period_to, now, commune_id=None,
     import json
     at = rule.judged_at(period_to, now)
     # ordered and cut on the index's columns; only the rows shown are read for their snapshot
-    rows = (f"SELECT id FROM ({_open_overdue_rows(L, f'id, {L.due} AS due, code', commune_id is not None)}) AS o "
+    rows = (f"SELECT id FROM ({_open_overdue_rows(db, L, f'id, {L.due} AS due, code', commune_id is not None)}) AS o "
             f"ORDER BY due, code" + (f" LIMIT {int(limit)}" if limit else ""))
     sql = f"SELECT commune_id, snapshot FROM {L.table} WHERE id IN ({rows}) ORDER BY {L.due}, code"
     found = _run(db, L, sql, _values(L, period_from, period_to, now, commune_id))
