@@ -365,7 +365,8 @@ def sync_text(desk) -> str:
     from commune_desk.gui.sync_view import age_text
     s = sync_status(desk)
     if not s.get("enrolled"):
-        return f"Chưa đăng ký máy chủ · Chờ gửi: {s['waiting']}"
+        hold = " · ⚠ Chưa cấp mã mới: cần đăng ký lại sau khôi phục" if s.get("codes_on_hold") else ""
+        return f"Chưa đăng ký máy chủ · Chờ gửi: {s['waiting']}{hold}"
     state = "Trực tuyến" if s.get("online") else "Ngoại tuyến"
     last = s.get("last_success_at")
     parts = [state, f"Đồng bộ lúc {last:%H:%M %d/%m}" if last else "Chưa đồng bộ",

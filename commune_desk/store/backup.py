@@ -264,17 +264,19 @@ def _carry_code_counters(old: Path, new: Path) -> int | None:
 
 
 def _mark_recovery_due(path: Path, data_dir: Path, codes_safe: bool, since: str) -> bool:
-    """An enrolled desk (its device token in the data folder) restored from a backup lacks what it
-    made and sent after that backup: the next sync pass gets it back from the server (sync's
-    recovery). Until then new codes wait unless the replaced file's counters were carried."""
-    if not (Path(data_dir) / paths.TOKEN_FILE).exists():
-        return False
+    """An enrolled desk restored from a backup lacks what it made and sent after that backup: the
+    next sync pass gets it back from the server (sync's recovery). Until then new codes wait unless
+    the replaced file's counters were carried. Enrolled: its device token is in the data folder, or
+    the backup was made while it was enrolled (restored on a new PC, to be enrolled anew: the old
+    device's changes then come back in the new enrolment's first pull)."""
     con = sqlite3.connect(path)
     audit.install(con)          # the setting table's audit triggers call these functions
     try:
         with con:
             row = con.execute("SELECT value FROM setting WHERE key = 'sync'").fetchone()
             value = json.loads(row[0]) if row and row[0] else {}
+            if not ((Path(data_dir) / paths.TOKEN_FILE).exists() or value.get("device_id") or value.get("server")):
+                return False
             value["recovery"] = {"due": True, "since": since, "codes_safe": codes_safe, "changes": 0, "dossiers": 0}
             con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('sync', ?)",
                         (json.dumps(value, ensure_ascii=False, sort_keys=True),))

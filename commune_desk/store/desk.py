@@ -58,7 +58,7 @@ CONFIG_KEY = "office"
 # (store/backup.py): a code waits for the server's copy of them (sync's recovery)
 CODES_ON_HOLD = ("Dữ liệu vừa được khôi phục từ bản sao lưu: quầy cần lấy lại từ máy chủ các hồ sơ đã tạo sau "
                  "bản sao lưu rồi mới cấp mã hồ sơ mới, để không cấp trùng mã. Hãy bấm «Đồng bộ ngay» ở màn hình "
-                 "Đồng bộ (F6) hoặc chạy: commune-desk sync. Hồ sơ chưa đủ hoặc từ chối tiếp nhận vẫn ghi được.")
+                 "Đồng bộ (F6) hoặc chạy: commune-desk sync (quầy chưa đăng ký thì đăng ký lại trước). Hồ sơ chưa đủ hoặc từ chối tiếp nhận vẫn ghi được.")
 # the kinds of change that change a dossier's state, and so make its next version (a print, an
 # export or an attachment does not: two desks printing one slip are not in conflict)
 VERSIONED_KINDS = frozenset({"intake", "transition", "extension", "handoff", "handover"})

@@ -94,9 +94,13 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
     started = desk.now()
     outbox.update_sync_settings(desk, last_attempt_at=started.isoformat(timespec="seconds"), running=True)
     try:
-        _recover_all(desk, transport, opts, result)
+        recovering = _recover_all(desk, transport, opts, result)
         _push_all(desk, transport, opts, result)
         _pull_all(desk, transport, opts, result)
+        if recovering:
+            # own changes back, and the other devices' (a former enrolment of this desk among
+            # them) pulled: no code the server holds can be issued again
+            outbox.finish_recovery(desk, desk.now())
         if opts.attachments:
             from commune_desk.sync.attachments import send_attachments
             send_attachments(desk, transport, opts, result, lambda: _push_all(desk, transport, opts, result))
@@ -304,13 +308,14 @@ def _pull_all(desk, transport: Transport, opts: Options, result: PassResult) -> 
 
 # ---- recovery after a restore -----------------------------------------------------------------
 
-def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) -> None:
+def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) -> bool:
     """A desk restored from an older backup first gets back its own changes that the server holds
     and it lacks (GET /api/v1/recover; outbox.apply_recovered stores each page with its cursor in
-    one transaction, keyed by uuid), then its push and pull go on as usual."""
+    one transaction, keyed by uuid), then its push and pull go on as usual. True when every own
+    change is in (the recovery ends once the pull of the same pass is complete too)."""
     state = outbox.recovery_state(desk)
     if not state.get("due"):
-        return
+        return False
     cursor = state.get("cursor")
     if cursor is None:
         cursor = _recovery_start(desk)
@@ -331,7 +336,7 @@ def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) 
                 result.recovery_error = ("Máy chủ cấp trên chưa hỗ trợ lấy lại hồ sơ sau khi khôi phục bản sao lưu; "
                                          "hãy đề nghị cấp trên cập nhật phần mềm máy chủ.")
                 outbox.update_sync_settings(desk, recovery_error=result.recovery_error)
-                return
+                return False
             raise ProtocolMismatch(err["message"])
         page = payload
         done = outbox.apply_recovered(desk, page["items"], page["cursor"], desk.now())
@@ -342,8 +347,8 @@ def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) 
             opts.progress("recover", result.recovered_dossiers, result.recovered_dossiers)
         if not page["more"]:
             break
-    outbox.finish_recovery(desk, desk.now())
     outbox.update_sync_settings(desk, recovery_error="")
+    return True
 
 
 def _recovery_start(desk) -> str:
@@ -395,8 +400,11 @@ def enroll(desk, server: str, code: str, ca_file: str | None = None, label: str 
         transport.close()
     save_token(desk.data_dir, {"token": doc["token"], "device_id": doc.get("device_id"), "server": server})
     commune = doc.get("commune") or {}
+    recovery = outbox.recovery_state(desk)
+    recovery.pop("cursor", None)          # a recovery due starts again as the new device
     outbox.update_sync_settings(desk, server=server, ca_file=ca_file, cursor="", device_id=doc.get("device_id"),
-                                commune_name=commune.get("name", ""), online=True, last_error="")
+                                commune_name=commune.get("name", ""), online=True, last_error="",
+                                **({"recovery": recovery} if recovery else {}))
     return {"server": server, "device_id": doc.get("device_id"), "agency_code": commune.get("agency_code"),
             "commune_name": commune.get("name")}
 

@@ -24,6 +24,7 @@ def sync_status(desk) -> dict:
     settings = outbox.sync_settings(desk)
     counts = outbox.counts(desk)
     offset = settings.get("clock_offset_s")
+    enrolled = load_token(desk.data_dir) is not None
     return {
         "online": settings.get("online"),
         "last_success_at": _instant(settings.get("last_success_at")),
@@ -34,25 +35,29 @@ def sync_status(desk) -> dict:
         "clock_warning": clock_warning(offset),
         "clock_notice": clock_short(offset),
         "last_error": settings.get("last_error") or None,
-        "enrolled": load_token(desk.data_dir) is not None,
+        "enrolled": enrolled,
         "server": settings.get("server"),
         # the server found this desk's audit history changed behind what it had seen
         "audit_broken": settings.get("audit_status") == "broken",
         # a restored desk getting back from the server what it made after the backup
-        **recovery_fields(settings),
+        **recovery_fields(settings, enrolled),
         # scans wait separately (sync/attachments.py): count and bytes, refused by the server
         **{f"attachments_{k}": v for k, v in desk.attachment_counts().items()},
     }
 
 
-def recovery_fields(settings: dict) -> dict:
+def recovery_fields(settings: dict, enrolled: bool = True) -> dict:
     """recovery_due, recovered (own changes got back), recovered_dossiers, codes_on_hold and the
     Vietnamese recovery_notice (status bar, Đồng bộ screen, sync status)."""
     state = settings.get("recovery") or {}
     due = bool(state.get("due"))
     dossiers, changes = state.get("dossiers", 0), state.get("changes", 0)
     notice = None
-    if due:
+    if due and not enrolled:
+        notice = ("Dữ liệu được khôi phục từ bản sao lưu của một quầy đã đăng ký: hãy đăng ký lại với máy chủ "
+                  "cấp trên để lấy lại hồ sơ đã tạo sau bản sao lưu"
+                  + (" — chưa cấp mã hồ sơ mới cho đến khi xong." if not state.get("codes_safe") else "."))
+    elif due:
         notice = "Đang lấy lại hồ sơ từ máy chủ sau khi khôi phục bản sao lưu"
         if dossiers:
             notice += f": đã về {dossiers} hồ sơ"

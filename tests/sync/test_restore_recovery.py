@@ -259,3 +259,38 @@ def test_the_commands_restore_recover_and_say_so(server, restored):
     assert set(restored["sent"]) < set(now_held) and len(now_held) == len(restored["sent"]) + 1
     restored["desk"] = Desk(data, clock=Clock("2026-11-23 10:20"))
     assert_converged(server, [restored["desk"]])
+
+
+def test_restored_on_a_new_pc_and_enrolled_anew(server, restored, tmp_path):
+    """The PC died: its backup is restored on a new one, which has no device token. Codes wait
+    (the backup was made while enrolled); once the new PC is enrolled anew, its first pass brings
+    the old enrolment's dossiers back (as the other desks' are) and the next code is past them."""
+    old = restored["desk"]
+    new_dir = tmp_path / "new-pc"
+    new_dir.mkdir()
+    result = backup.restore(restored["saved"], new_dir / "desk.sqlite3")
+    assert result["kept_aside"] is None and result["recovery_due"] is True
+    desk = Desk(new_dir, clock=Clock("2026-11-23 11:00"))
+    try:
+        status = sync_status(desk)
+        assert status["codes_on_hold"] and not status["enrolled"]
+        assert "hãy đăng ký lại" in status["recovery_notice"]
+        with pytest.raises(NotAllowed, match="đăng ký lại"):
+            desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Vũ Thị Duyên"))
+        enroll(desk, server)
+        res = run_pass(desk, sync_options(server.url))
+        assert res.error is None and res.pushed == 0
+        assert story(desk, restored["b"]) == ["intake", "transition"]
+        assert [d.code for d in desk.find("pham thi bich")] == [restored["b"]]
+        assert not sync_status(desk)["codes_on_hold"]
+        fresh = desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Vũ Thị Duyên"))
+        assert fresh.code > restored["c"]
+        after = run_pass(desk, sync_options(server.url))
+        assert (after.accepted, after.conflicts) == (1, 0)
+        held = server.change_uuids()
+        assert len(held) == len(set(held)) == len(restored["sent"]) + 1
+        codes = [r["code"] for r in server.dossiers() if r["code"]]
+        assert len(codes) == len(set(codes)) == 4
+    finally:
+        desk.close()
+    assert old is restored["desk"]
