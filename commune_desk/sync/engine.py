@@ -318,7 +318,9 @@ def _recover_all(desk, transport: Transport, opts: Options, result: PassResult) 
         return False
     cursor = state.get("cursor")
     if cursor is None:
+        # kept at once: this pass's pull (even after a failed recovery) moves the pull cursor on
         cursor = _recovery_start(desk)
+        outbox.update_sync_settings(desk, recovery={**state, "cursor": cursor})
     if opts.progress:
         opts.progress("recover", 0, 0)       # the screen says what is going on from the first page
     for _ in range(100000):

@@ -342,6 +342,8 @@ class FaultProxy(LoopbackListener):
       http500       reply 500 without forwarding
       captive       reply 200 with an HTML page without forwarding
       http409       reply 409 (plain text) without forwarding
+      api404        reply 404 with the server's protocol error document (an older server's
+                    answer to an endpoint it does not have) without forwarding
       reset         close at once without forwarding
       cut_body      send the server the head and half the body, then close both sides
     """
@@ -391,6 +393,12 @@ class FaultProxy(LoopbackListener):
                         status = b"500 Internal Server Error" if mode == "http500" else b"409 Conflict"
                         client.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Type: text/plain\r\n"
                                        b"Content-Length: %d\r\n\r\n" % len(text) + text)
+                    continue
+                if mode == "api404":
+                    self.seen.append((path, mode, None))
+                    doc = '{"protocol": 1, "error": {"code": "http", "message": "Lỗi HTTP 404."}}'.encode()
+                    client.sendall(b"HTTP/1.1 404 NOT FOUND\r\nContent-Type: application/json; charset=utf-8\r\n"
+                                   b"Content-Length: %d\r\n\r\n" % len(doc) + doc)
                     continue
                 if mode == "cut_body":
                     self.seen.append((path, mode, None))

@@ -294,3 +294,61 @@ def test_restored_on_a_new_pc_and_enrolled_anew(server, restored, tmp_path):
     finally:
         desk.close()
     assert old is restored["desk"]
+
+
+def test_a_server_from_before_recovery_lets_push_and_pull_go_on(server, restored):
+    """An older server answers 404 to /recover: the pass pushes and pulls as always, says the server
+    needs updating, keeps the recovery due (and the codes on hold); an updated server recovers."""
+    desk, _ = restore(restored["desk"], restored["saved"], lose_current=True)
+    restored["desk"] = desk
+    desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Vũ Thị Duyên", outcome="supplement",
+                           missing=[{"name": "Tờ khai", "reason": "Chưa ký"}]))
+    proxy = FaultProxy(server.port, only="/api/v1/recover")
+    try:
+        proxy.faults = ["api404"]
+        old = run_pass(desk, sync_options(proxy.url))
+        assert old.error is None and old.accepted == 1 and old.recovered == 0
+        assert "chưa hỗ trợ lấy lại hồ sơ" in old.recovery_error
+        status = sync_status(desk)
+        assert status["recovery_due"] and status["codes_on_hold"]
+        assert "cập nhật phần mềm máy chủ" in status["recovery_notice"]
+        new = run_pass(desk, sync_options(proxy.url))
+        assert new.recovered_dossiers == 2 and new.recovery_error is None
+    finally:
+        proxy.close()
+    assert not sync_status(desk)["codes_on_hold"]
+    assert_converged(server, [desk])
+
+
+def test_a_change_the_server_kept_as_a_conflict_comes_back_quarantined(server, tmp_path):
+    """Desk 1's change to A lost to desk 2's (made on an older version): after desk 1 restores a
+    backup from before it, the change comes back quarantined with its reason, as it was, and A
+    shows desk 2's change."""
+    desk1 = make_desk(tmp_path / "d1", 1, agency=server.agency)
+    desk2 = make_desk(tmp_path / "d2", 2, agency=server.agency)
+    try:
+        server.add_commune()
+        enroll(desk1, server)
+        enroll(desk2, server)
+        a = intake(desk1, 1)[0]
+        run_pass(desk1, sync_options(server.url))
+        run_pass(desk2, sync_options(server.url))
+        saved = backup.make_backup(desk1.path, out=tmp_path / "before.sqlite3")
+        desk2.advance(a.code, Status.PROCESSING, note="Quầy 2 chuyển xử lý")
+        run_pass(desk2, sync_options(server.url))
+        desk1.advance(a.code, Status.PROCESSING, note="Quầy 1 chuyển xử lý")
+        lost = run_pass(desk1, sync_options(server.url))
+        assert (lost.conflicts, lost.quarantined) == (1, 1)
+        desk1, _ = restore(desk1, saved)
+        res = run_pass(desk1, sync_options(server.url))
+        assert res.recovered == 1 and res.pushed == 0
+        [kept] = outbox.listing(desk1, "quarantined")
+        assert kept["code"] == a.code and "Xung đột" in kept["reason"]
+        assert sorted(e.data.get("note") for e in desk1.events_of(desk1.dossier(a.code)) if e.kind == "transition") \
+            == ["Quầy 1 chuyển xử lý", "Quầy 2 chuyển xử lý"]
+        assert int(desk1.dossier(a.code).status) == int(Status.PROCESSING)
+        assert server.dossiers()[0]["status"] == int(Status.PROCESSING)
+        assert len(server.change_uuids()) == 3
+    finally:
+        desk1.close()
+        desk2.close()
