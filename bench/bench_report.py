@@ -19,6 +19,7 @@ both, and a half-year that has ended (its open dossiers are found as those finis
 import argparse
 import random
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -110,6 +111,7 @@ def bench_desk(rows: int, repeat: int) -> list[tuple]:
     old_ms = median_ms(python_path, 3)
     bare.close()
     desk.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return [(f"desk: year report, {rows:,} dossiers (SQLite)", f"{report_ms:.1f} ms", "50 ms", f"{floor_ms:.1f} ms"),
             ("desk: the same split by procedure", f"{split_ms:.1f} ms", "", f"{floor_ms:.1f} ms"),
             ("desk: before (snapshots through the rule in Python)", f"{old_ms:.0f} ms", "", "")]
@@ -201,6 +203,7 @@ def bench_district(rows: int, n_communes: int, repeat: int) -> list[tuple]:
         lookup_ms = median_ms(lambda: http.get(server.url + "/tra-cuu"), repeat)
     finally:
         server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     floor = f"{floor_ms:.0f} ms"
     return [(f"district: year figures of {rows:,} dossiers, {n_communes} communes (PostgreSQL)", f"{year_ms:.0f} ms",
              "1000 ms", floor),
