@@ -189,6 +189,9 @@ def cmd_queue(args):
     return "\n".join(lines), [dossier_json(d, desk) for d in rows]
 
 
+MAX_PRINT_WAIT = 3600     # seconds: `print --send --wait`
+
+
 def cmd_print(args):
     from commune_desk.documents import render_dossier_form
     desk = _desk(args)
@@ -200,6 +203,8 @@ def cmd_print(args):
         out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_private(out, pdf)
     obj = {"path": str(out), "form": args.form, "paper": args.paper, "bytes": len(pdf)}
+    if args.wait is not None and not (args.send and 0 <= args.wait <= MAX_PRINT_WAIT):
+        raise InvalidInput(f"--wait là số giây chờ máy in in xong (0–{MAX_PRINT_WAIT}), chỉ dùng cùng --send.", "wait")
     if not args.send:
         desk.log_export(args.code, args.form, args.paper, str(out))     # «Xuất PDF», not a print
         return f"Đã tạo {out}.", obj
@@ -208,7 +213,17 @@ def cmd_print(args):
                    title=f"{args.code} mẫu {args.form}")
     desk.log_print(args.code, args.form, args.paper, printer=job.printer, job=job.job_id)   # 01/04/05 also events
     obj |= {"printer": job.printer, "job": job.job_id}
-    return f"Đã tạo {out} và gửi lệnh in tới máy in {job.printer}.", obj
+    text = f"Đã tạo {out} và gửi lệnh in tới máy in {job.printer}."
+    if args.wait is None:
+        return text, obj
+    from commune_desk.printing import Watch, can_watch, wait_for_job
+    from commune_desk.rules.printjob import not_printed_text, untracked
+    verdict = wait_for_job(job, Watch(deadline=args.wait)) if can_watch(job) else untracked()
+    obj |= {"completed": verdict.completed, "reason": verdict.reason, "reason_text": verdict.text}
+    if verdict.completed:
+        return text + " Máy in đã in xong.", obj
+    desk.log_print_outcome(args.code, args.form, job.printer, job.job_id, False, verdict.reason, verdict.text)
+    return text + " " + not_printed_text(args.code, args.form, verdict), obj
 
 
 def cmd_book(args):
@@ -457,6 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="tệp PDF đầu ra")
     p.add_argument("--send", action="store_true", help="gửi tới máy in")
     p.add_argument("--printer", help="tên máy in (mặc định: máy in mặc định)")
+    p.add_argument("--wait", type=float, metavar="GIÂY",
+                   help="chờ tối đa bấy nhiêu giây cho tới khi máy in in xong (cùng --send)")
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("printers", parents=[common], help="các máy in hệ thống biết (* mặc định)")

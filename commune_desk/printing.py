@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commune_desk.errors import DeskError
+from commune_desk.rules.printjob import JobLook, Outcome, Verdict, judge
 
 log = logging.getLogger("commune_desk.printing")
 
@@ -199,7 +200,8 @@ def _windows_submit(file: Path, printer: str | None, paper: str) -> PrintJob:
     cannot choose the paper nor tell whether the job was accepted)."""
     try:
         from commune_desk import winprint
-        return PrintJob(printer=winprint.print_pdf(file, printer, paper), job_id="", paper=paper)
+        name, job_id = winprint.print_pdf(file, printer, paper)
+        return PrintJob(printer=name, job_id=job_id, paper=paper)
     except Exception as exc:  # noqa: BLE001 - pywin32's errors are not OSErrors; the viewer is the fallback
         log.warning("direct printing failed, handing the PDF to the viewer: %s", exc)
     try:
@@ -211,6 +213,87 @@ def _windows_submit(file: Path, printer: str | None, paper: str) -> PrintJob:
         log.warning("Windows print hand-off failed: %s", exc)
         raise QueueError(QUEUE_ERROR) from exc
     return PrintJob(printer=printer or "", job_id="", paper=paper)
+
+
+# ---- after the spooler accepted it: did it come out? ---------------------------------------------
+
+@dataclass(frozen=True)
+class Watch:
+    """How long to wait for a job to come out of the printer, and how often to look."""
+    deadline: float = 60.0          # seconds after the spooler accepted it
+    every: float = 1.0
+    follow: float = 1800.0          # after a failure, how long to keep looking for a late print
+
+
+def look_at_job(job: PrintJob) -> JobLook:
+    """One look at the spooler about `job` (never raises: a spooler that does not answer is a look
+    that saw nothing)."""
+    if _is_windows():
+        from commune_desk import winprint
+        return winprint.look_at_job(job.printer, job.job_id)
+    return _cups_look(job)
+
+
+def can_watch(job) -> bool:
+    """Only a job the spooler named can be followed (the Windows viewer hand-off names none)."""
+    return bool(getattr(job, "job_id", "")) and bool(getattr(job, "printer", ""))
+
+
+def _cups_look(job: PrintJob) -> JobLook:
+    printer = _lpstat_run("-l", "-p", job.printer)
+    if printer is None:
+        return JobLook(seen=False)
+    if not printer.stdout.strip():
+        gone = "invalid destination" in printer.stderr.lower() or "unknown destination" in printer.stderr.lower()
+        return JobLook(known=False) if gone else JobLook(seen=False)
+    jobs = _lpstat_run("-W", "not-completed", "-o", job.printer)
+    if jobs is None or jobs.returncode != 0:
+        return JobLook(seen=False)
+    return parse_cups_look(printer.stdout, jobs.stdout, job.job_id)
+
+
+def parse_cups_look(printer_text: str, jobs_text: str, job_id: str) -> JobLook:
+    """`lpstat -l -p QUEUE` and `lpstat -W not-completed -o QUEUE` (C locale) read as a JobLook."""
+    first = printer_text.strip().splitlines()[0] if printer_text.strip() else ""
+    enabled = re.match(r"printer \S+ disabled", first) is None
+    reasons: tuple[str, ...] = ()
+    m = re.search(r"^\s+Alerts:\s*(.*)$", printer_text, re.M)
+    if m:
+        reasons = tuple(r for r in m.group(1).replace(",", " ").split() if r != "none")
+    pending = any(line.split()[0] == job_id for line in jobs_text.splitlines() if line.strip())
+    return JobLook(pending=pending, enabled=enabled, reasons=reasons)
+
+
+def _lpstat_run(*args: str) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(["lpstat", *args], capture_output=True, text=True, timeout=PRINT_TIMEOUT,
+                              env=_c_locale())
+    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
+        log.warning("lpstat %s: %s", " ".join(args), exc)
+        return None
+
+
+def wait_for_job(job: PrintJob, watch: Watch = Watch(), clock=None, stop=None,
+                 until_printed: bool = False) -> Verdict:
+    """Look at the job every `watch.every` s until it is printed or stuck, or its deadline passes.
+    `until_printed`: after a failure, keep looking for `watch.follow` s for a late print (the
+    answer is then COMPLETED, or the last failure). `stop` (a threading.Event) ends the watch
+    early with a WAITING verdict: the window closed. `clock` is for tests."""
+    import threading
+    import time
+    clock, stop = clock or time.monotonic, stop or threading.Event()
+    start = clock()
+    limit = watch.follow if until_printed else watch.deadline
+    while not stop.is_set():
+        look = look_at_job(job)
+        overdue = clock() - start >= limit
+        verdict = judge(look, overdue)
+        if verdict.completed or (verdict.final and (not until_printed or overdue)):
+            if not verdict.completed:
+                log.info("job %s on %s not printed: %s %s", job.job_id, job.printer, verdict.reason, look)
+            return verdict
+        stop.wait(watch.every)
+    return Verdict(Outcome.WAITING)
 
 
 def print_pdf(path: str | os.PathLike, printer: str | None = None, paper: str = "a5") -> PrintJob:

@@ -2,13 +2,16 @@
 resolution and pywin32 sends the bitmaps through the Windows print API, on the paper the form
 was laid out for (A5, A4 or the 80 mm roll).
 
-`choose_paper` and `render_pages` are plain Python and tested on any system; `print_pdf` needs
-pywin32 and runs on Windows only (imported there, inside the function).
+`choose_paper`, `render_pages` and `windows_reasons` are plain Python and tested on any system;
+`print_pdf` and `look_at_job` need pywin32 and run on Windows only (imported there, inside the
+functions).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from commune_desk.rules.printjob import JobLook
 
 MM_PER_INCH = 25.4
 POINTS_PER_INCH = 72
@@ -93,9 +96,10 @@ def page_length_mm(pdf: str | Path) -> float:
         document.close()
 
 
-def print_pdf(pdf: Path, printer: str | None, paper: str, title: str = "") -> str:
-    """Print through the Windows print API; returns the printer's name. Raises OSError (or
-    pywin32's error) when the job could not be started: the caller falls back to the viewer."""
+def print_pdf(pdf: Path, printer: str | None, paper: str, title: str = "") -> tuple[str, str]:
+    """Print through the Windows print API; returns the printer's name and the spooler's job id.
+    Raises OSError (or pywin32's error) when the job could not be started: the caller falls back
+    to the viewer."""
     import pywintypes  # noqa: F401 - Windows only
     import win32con
     import win32gui
@@ -130,7 +134,7 @@ def print_pdf(pdf: Path, printer: str | None, paper: str, title: str = "") -> st
         dpi_x, dpi_y = dc.GetDeviceCaps(win32con.LOGPIXELSX), dc.GetDeviceCaps(win32con.LOGPIXELSY)
         # the device's origin is the printable area's corner: the page's corner is off it
         off_x, off_y = dc.GetDeviceCaps(win32con.PHYSICALOFFSETX), dc.GetDeviceCaps(win32con.PHYSICALOFFSETY)
-        dc.StartDoc(title or pdf.name)
+        job_id = dc.StartDoc(title or pdf.name)
         for image in render_pages(pdf, dpi_x, dpi_y):
             dc.StartPage()
             ImageWin.Dib(image).draw(dc.GetHandleOutput(),
@@ -139,4 +143,60 @@ def print_pdf(pdf: Path, printer: str | None, paper: str, title: str = "") -> st
         dc.EndDoc()
     finally:
         dc.DeleteDC()
-    return name
+    return name, str(job_id or "")
+
+
+# ---- after the spooler accepted it -------------------------------------------------------------
+
+# PRINTER_STATUS_* (GetPrinter level 2) and JOB_STATUS_* (EnumJobs level 1/2) bits, said in the
+# IPP words CUPS uses, so one rule (rules/printjob.py) judges both spoolers
+PRINTER_BITS = {
+    0x00000001: "paused", 0x00000002: "other-error", 0x00000008: "media-jam", 0x00000010: "media-empty",
+    0x00000040: "other-error", 0x00000080: "offline-report", 0x00000400: "output-area-full-error",
+    0x00001000: "offline-report", 0x00040000: "toner-empty", 0x00100000: "other-error",
+    0x00400000: "door-open", 0x00800000: "shutdown",
+}
+JOB_BITS = {
+    0x00000001: "paused", 0x00000002: "other-error", 0x00000020: "offline-report", 0x00000040: "media-empty",
+    0x00000200: "other-error", 0x00000400: "other-error",
+}
+JOB_DONE = 0x00000080 | 0x00000100 | 0x00001000          # PRINTED, DELETED, COMPLETE
+
+
+def windows_reasons(printer_status: int, job_status: int = 0) -> tuple[str, ...]:
+    """The printer's and the job's status bits as IPP printer-state-reasons, printer's first."""
+    found = [word for bit, word in PRINTER_BITS.items() if printer_status & bit]
+    found += [word for bit, word in JOB_BITS.items() if job_status & bit]
+    return tuple(dict.fromkeys(found))
+
+
+def windows_look(printer_status: int, jobs: list[dict] | None, job_id: str) -> JobLook:
+    """A JobLook from GetPrinter's Status and EnumJobs' rows ({"JobId", "Status"}); None: the
+    printer could not be opened."""
+    if jobs is None:
+        return JobLook(known=False)
+    row = next((j for j in jobs if str(j.get("JobId")) == str(job_id)), None)
+    job_status = int(row.get("Status") or 0) if row else 0
+    pending = row is not None and not job_status & JOB_DONE
+    return JobLook(pending=pending, enabled=not printer_status & 0x1,
+                   reasons=windows_reasons(printer_status, job_status if pending else 0))
+
+
+def look_at_job(printer: str, job_id: str) -> JobLook:
+    """One look at the Windows spooler (pywin32's OpenPrinter, GetPrinter, EnumJobs)."""
+    try:
+        import win32print  # type: ignore[import-not-found]
+    except ImportError:
+        return JobLook(seen=False)
+    try:
+        handle = win32print.OpenPrinter(printer)
+    except Exception:  # noqa: BLE001 - pywin32's error: the printer is gone
+        return windows_look(0, None, job_id)
+    try:
+        status = int(win32print.GetPrinter(handle, 2)["Status"])
+        jobs = list(win32print.EnumJobs(handle, 0, -1, 1))
+    except Exception:  # noqa: BLE001 - the spooler did not answer
+        return JobLook(seen=False)
+    finally:
+        win32print.ClosePrinter(handle)
+    return windows_look(status, jobs, job_id)

@@ -4,10 +4,8 @@ when it fails, and a job through a real CUPS queue (cups-pdf) that comes out on 
 import json
 import os
 import pwd
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 import forms_helpers as h
+from cups_helpers import add_queue, private_cupsd
 from commune_desk import printing
 from commune_desk.forms import render_form
 
@@ -166,45 +165,13 @@ def test_preview_opens_the_viewer(monkeypatch, pdf_file):
 
 # ---- a real CUPS queue ---------------------------------------------------------------------
 
-CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd")
-
-
 @pytest.fixture
 def cups_pdf_queue(monkeypatch):
     """A private cupsd on its own socket with one cups-pdf queue «Quay_PDF»; stopped afterwards.
     cups-pdf writes into ~/PDF of the user who printed."""
-    if not (shutil.which("cupsd") and shutil.which("lp") and Path("/usr/lib/cups/backend/cups-pdf").exists()
-            and CUPS_PDF_PPD.exists()):
-        pytest.skip("cups, cups-bsd and printer-driver-cups-pdf are not installed (.ci/run installs them)")
-    if os.geteuid() != 0:
-        pytest.skip("cupsd runs the cups-pdf backend as root only")
-    root = Path(tempfile.mkdtemp(prefix="cd-cups-"))      # short: a unix socket path has ~100 bytes
-    for d in ("spool", "tmp", "cache", "state", "log", "ppd"):
-        (root / d).mkdir()
-    (root / "tmp").chmod(0o1777)                           # filters run as user lp
-    socket = root / "cups.sock"
-    (root / "cupsd.conf").write_text(
-        f"Listen {socket}\nLogLevel warn\nWebInterface No\nBrowsing No\n"
-        "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-        "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n")
-    (root / "cups-files.conf").write_text(
-        f"ServerRoot {root}\nRequestRoot {root}/spool\nTempDir {root}/tmp\nCacheDir {root}/cache\n"
-        f"StateDir {root}/state\nAccessLog {root}/log/access_log\nErrorLog {root}/log/error_log\n"
-        f"PageLog {root}/log/page_log\nSystemGroup root\n")
-    daemon = subprocess.Popen(["cupsd", "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    monkeypatch.setenv("CUPS_SERVER", str(socket))
-    try:
-        end = time.monotonic() + 20
-        while not socket.exists() and time.monotonic() < end:
-            time.sleep(0.05)
-        subprocess.run(["lpadmin", "-p", "Quay_PDF", "-E", "-v", "cups-pdf:/", "-P", str(CUPS_PDF_PPD)],
-                       check=True, capture_output=True, timeout=30)
+    with private_cupsd(monkeypatch) as root:
+        add_queue("Quay_PDF", "cups-pdf:/")
         yield root
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=20)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def cups_pdf_output(title: str, timeout: float = 60) -> Path:

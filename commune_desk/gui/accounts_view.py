@@ -12,7 +12,7 @@ ACTION_NAMES = {
     "idle_lock": "Tự khóa (không dùng)", "forbidden": "Bị từ chối (vai trò)", "intake": "Tiếp nhận",
     "handoff": "Chuyển giao", "advance": "Chuyển trạng thái", "transition": "Chuyển trạng thái (sự kiện)",
     "extend": "Gia hạn", "extension": "Gia hạn (sự kiện)", "handover": "Trả kết quả", "print": "In",
-    "reprint": "In lại", "export": "Xuất PDF", "book_export": "Xuất sổ theo dõi",
+    "reprint": "In lại", "print_outcome": "Kết quả in", "export": "Xuất PDF", "book_export": "Xuất sổ theo dõi",
     "report_export": "Xuất báo cáo", "import_dossiers": "Nhập hồ sơ cũ", "setup": "Thiết lập", "edit_procedure": "Sửa danh mục",
     "catalog_loaded": "Nạp danh mục", "set_calendar_day": "Sửa lịch", "clear_calendar_day": "Sửa lịch",
     "calendar_day": "Sửa lịch (sự kiện)", "add_account": "Thêm tài khoản",

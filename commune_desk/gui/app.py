@@ -63,6 +63,9 @@ class DeskApp(tk.Tk):
         self.sync_worker = None
         self.print_pdf = None          # tests put a recorder here; None: the OS printer
         self.preview_pdf = None
+        from commune_desk.printing import Watch
+        self.print_watch = Watch()     # how long a sent slip is followed until it comes out
+        self.print_stop = threading.Event()     # set on close: the print watches end
         self._build()
         self._route_events()
         from commune_desk.gui.signin import Gate, style
@@ -157,6 +160,8 @@ class DeskApp(tk.Tk):
         self.status_work.pack(side="right")
         # a damaged or read-only data file: what happened and the way forward, above everything
         self.banner = ttk.Label(self, style="StatusAlert.TLabel", wraplength=1300, justify="left")
+        from commune_desk.gui.print_watch import PrintNotice
+        self.print_notice = PrintNotice(self)      # a slip that did not come out (row 3, when shown)
 
     def show_banner(self, text: str) -> None:
         self.banner.configure(text=text)
@@ -289,6 +294,7 @@ class DeskApp(tk.Tk):
         paper = paper or default_paper(form, printer_paper(cfg))
         out = desk.data_dir / "prints" / f"{key}-{form}.pdf"
         send, show = self.print_pdf, self.preview_pdf
+        sent = []
 
         def work():
             from commune_desk.documents import render_dossier_form
@@ -302,10 +308,15 @@ class DeskApp(tk.Tk):
             job = (send or send_pdf)(out, printer, paper, title=f"{key} mẫu {form}")
             desk.log_print(key, form, paper, printer=getattr(job, "printer", printer or ""),   # every print audited
                            job=getattr(job, "job_id", ""))
+            sent.append(job)
             return out
 
         def done(path):
             self.set_work(f"Đã gửi lệnh in mẫu {form}" if not preview else f"Đã mở: {path.name}")
+            from commune_desk.printing import can_watch
+            if sent and can_watch(sent[0]):
+                from commune_desk.gui.print_watch import follow
+                follow(self, key, form, sent[0])        # did it come out of the printer?
             if on_done:
                 on_done(path)
 
@@ -326,6 +337,7 @@ class DeskApp(tk.Tk):
                 self.tk.call("after", "cancel", job)
         except tk.TclError:
             pass
+        self.print_stop.set()
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=2)
         storage.on_exit(self)

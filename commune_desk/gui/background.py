@@ -18,6 +18,7 @@ class Done:
     value: Any = None
     error: BaseException | None = None
     on_error: Callable | None = None
+    tracked: bool = True
 
 
 class Background:
@@ -30,17 +31,20 @@ class Background:
         self.busy = 0
         self._poll()
 
-    def run(self, fn: Callable, on_done: Callable | None = None, on_error: Callable | None = None) -> None:
-        self.busy += 1
+    def run(self, fn: Callable, on_done: Callable | None = None, on_error: Callable | None = None,
+            tracked: bool = True) -> None:
+        """`tracked=False`: a long watch (a print job followed for minutes) that does not count as
+        the window being busy."""
+        self.busy += tracked
 
         def work():
             try:
-                self.results.put(Done(on_done, value=fn(), on_error=on_error))
+                self.results.put(Done(on_done, value=fn(), on_error=on_error, tracked=tracked))
             except DeskError as exc:       # expected: the screen says it in a sentence
-                self.results.put(Done(on_done, error=exc, on_error=on_error))
+                self.results.put(Done(on_done, error=exc, on_error=on_error, tracked=tracked))
             except BaseException as exc:  # noqa: BLE001 - delivered to the UI thread as an error
                 log.exception("background task failed")
-                self.results.put(Done(on_done, error=exc, on_error=on_error))
+                self.results.put(Done(on_done, error=exc, on_error=on_error, tracked=tracked))
 
         threading.Thread(target=work, daemon=True, name="desk-background").start()
 
@@ -48,7 +52,7 @@ class Background:
         try:
             while True:
                 done = self.results.get_nowait()
-                self.busy -= 1
+                self.busy -= done.tracked
                 if done.error is not None:
                     if done.on_error:
                         done.on_error(done.error)

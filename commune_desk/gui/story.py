@@ -50,6 +50,10 @@ def describe_event(e) -> tuple[str, str, str, str, str]:
     elif e.kind == "print":
         what = f"In mẫu {data.get('form', '')}"
         detail = f"Máy in {data['printer']}" if data.get("printer") else detail
+    elif e.kind == "print_outcome":
+        what = f"In mẫu {data.get('form', '')} " + ("đã in xong" if data.get("completed") else "chưa in xong")
+        detail = "; ".join(x for x in (data.get("text", ""), f"Máy in {data['printer']}" if data.get("printer") else "")
+                           if x)
     elif e.kind == "export":
         what = f"Xuất PDF mẫu {data.get('form', '')}"
     elif e.kind == "attachment_added":

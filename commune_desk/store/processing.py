@@ -187,6 +187,19 @@ class Processing:
                             job=job)
         return reprint
 
+    def log_print_outcome(self, key: str, form: str, printer: str, job: str, completed: bool,
+                          reason: str = "", text: str = "") -> None:
+        """What came of a print the spooler accepted: not printed by its deadline (the printer's
+        reason), or printed after all. A promise form's story shows it; every one is audited.
+        Local to this desk: the print event already told the district there was a print."""
+        with self.db.atomic():
+            d = self.dossier(key)
+            detail = dict(form=form, printer=printer, job=job, completed=completed, reason=reason, text=text)
+            if form in PROMISE_FORMS:
+                self._event("print_outcome", d, sync=False, **detail)
+            else:
+                self.record("print_outcome", d.code or d.uuid, **detail)
+
     def log_export(self, key: str, form: str, paper: str, path: str = "") -> None:
         """«Xuất PDF»: a form written to a file is not a paper handed to the citizen."""
         with self.db.atomic():
