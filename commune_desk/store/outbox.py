@@ -261,11 +261,15 @@ def _dossier_fields() -> set:
     return _DOSSIER_FIELDS
 
 
-def _upsert_dossier(snap: dict, at: datetime) -> Dossier:
+_UNREAD = object()
+
+
+def _upsert_dossier(snap: dict, at: datetime, row=_UNREAD) -> Dossier:
     """Bring the local row to the snapshot unless the row holds a later version (the server's
     order of versions decides, not a desk's clock; a snapshot from before versions is still
-    ordered by time)."""
-    row = Dossier.get_or_none(Dossier.uuid == snap["uuid"])
+    ordered by time). row: the local row when the caller has read it already (None: there is none)."""
+    if row is _UNREAD:
+        row = Dossier.get_or_none(Dossier.uuid == snap["uuid"])
     version = snap.get("version")
     if row is not None and isinstance(version, int):
         if version < (row.version or 0):
@@ -297,23 +301,36 @@ def _procedure_for(snap: dict) -> str:
     return pid
 
 
-def _raise_code_counter(code: str | None, agency_code: str, desk_no: int) -> bool:
-    """A dossier code of this office and desk that came from the server: the day's counter is raised
-    to it, so the desk never issues it again (a restored desk, a desk enrolled anew)."""
+def _code_of_desk(code: str | None, agency_code: str, desk_no: int):
+    """(day, number) of a dossier code this office and desk issued, else None."""
     if not code:
-        return False
+        return None
     try:
         parsed = codes.parse_code(code)
         first, last = codes.sequence_block(desk_no)
     except InvalidInput:
-        return False
+        return None
     if parsed.agency_code != agency_code or not first <= parsed.seq <= last:
-        return False
-    counter = CodeCounter.get_or_none(CodeCounter.day == parsed.day)
-    if counter is not None and counter.last_seq >= parsed.seq:
-        return False
-    CodeCounter.replace(day=parsed.day, last_seq=parsed.seq).execute()
-    return True
+        return None
+    return parsed.day, parsed.seq
+
+
+def _raise_code_counters(highest: dict) -> int:
+    """{day: highest number seen}: each day's counter is raised to it when lower."""
+    raised = 0
+    for day, seq in highest.items():
+        counter = CodeCounter.get_or_none(CodeCounter.day == day)
+        if counter is None or counter.last_seq < seq:
+            CodeCounter.replace(day=day, last_seq=seq).execute()
+            raised += 1
+    return raised
+
+
+def _raise_code_counter(code: str | None, agency_code: str, desk_no: int) -> bool:
+    """A dossier code of this office and desk that came from the server: the day's counter is raised
+    to it, so the desk never issues it again (a restored desk, a desk enrolled anew)."""
+    found = _code_of_desk(code, agency_code, desk_no)
+    return bool(found and _raise_code_counters({found[0]: found[1]}))
 
 
 # ---- recovery after a restore ----------------------------------------------------------------
@@ -344,16 +361,23 @@ def apply_recovered(desk, items: list, cursor: str, now: datetime) -> dict:
     day's counter."""
     cfg = desk.config()
     done = {"changes": 0, "dossiers": 0, "codes": 0}
+    highest = {}
     with desk.using(), desk.db.atomic():
+        # what the desk has, looked up once a page
+        have = _existing(Event.uuid, [i["uuid"] for i in items])
+        taken = _existing(Event.seq, [i["seq"] for i in items if isinstance(i.get("seq"), int)])
         for item in items:
-            with desk.db.atomic():
-                new_dossier, code = _apply_own(item, now)
-            if new_dossier is None:
+            if item["uuid"] in have:
                 continue
+            with desk.db.atomic():
+                new_dossier, code = _apply_own(item, now, taken)
+            have.add(item["uuid"])
             done["changes"] += 1
             done["dossiers"] += new_dossier
-            if cfg is not None:
-                done["codes"] += _raise_code_counter(code, cfg.agency_code, cfg.desk)
+            found = _code_of_desk(code, cfg.agency_code, cfg.desk) if cfg is not None else None
+            if found and highest.get(found[0], 0) < found[1]:
+                highest[found[0]] = found[1]
+        done["codes"] = _raise_code_counters(highest)
         row = Setting.get_or_none(Setting.key == SYNC_KEY)
         current = dict(row.value) if row else {}
         state = dict(current.get(RECOVERY) or {})
@@ -364,11 +388,16 @@ def apply_recovered(desk, items: list, cursor: str, now: datetime) -> dict:
     return done
 
 
-def _apply_own(item: dict, now: datetime) -> tuple:
-    """(whether the change brought back a dossier the desk lacked, its code), or (None, None) when
-    the desk already has the change."""
-    if Event.select().where(Event.uuid == item["uuid"]).exists():
-        return None, None
+def _existing(column, values: list) -> set:
+    found = set()
+    for i in range(0, len(values), 500):
+        found.update(v for (v,) in column.model.select(column).where(column.in_(values[i:i + 500])).tuples())
+    return found
+
+
+def _apply_own(item: dict, now: datetime, taken: set) -> tuple:
+    """Store one own change the desk lacks: (whether it brought back a dossier the desk lacked, its
+    code when it moved the dossier). taken: event numbers in use (the new one is added)."""
     at = datetime.fromisoformat(item["at"])
     data = item.get("data") or {}
     snap = data.get("dossier") if isinstance(data.get("dossier"), dict) else None
@@ -384,7 +413,7 @@ def _apply_own(item: dict, now: datetime) -> tuple:
     elif snap is not None:
         try:
             with Dossier._meta.database.atomic():
-                moved = _upsert_dossier(snap, at)
+                moved = _upsert_dossier(snap, at, dossier)
             new_dossier, dossier = dossier is None, moved
         except IntegrityError:
             # its code is on another dossier of this desk (issued before the recovery from a
@@ -396,10 +425,9 @@ def _apply_own(item: dict, now: datetime) -> tuple:
               "actor": item.get("actor", ""), "data": data, "sync_state": state, "sync_note": note,
               "synced_at": now if state == SYNCED else None}
     seq = item.get("seq")
-    if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 \
-            and not Event.select().where(Event.seq == seq).exists():
+    if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 and seq not in taken:
         values["seq"] = seq           # its own number; the next event's comes after it
-    Event.insert(**values).execute()
+    taken.add(Event.insert(**values).execute())
     return new_dossier, (snap or {}).get("code") if state == SYNCED else None
 
 
