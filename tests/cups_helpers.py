@@ -1,7 +1,7 @@
 """A private cupsd on its own socket for tests that print for real, with printers that misbehave:
 besides CUPS's own backends (cups-pdf, socket) it knows `hetgiay:/`, a printer that reports it is
 out of paper and waits for paper, as a USB or network printer's backend does, until the test
-loads paper (`load_paper`).
+loads paper (`load_paper`), and `hong:/`, whose backend fails and stops the queue.
 
 The daemon's ServerBin is a private folder of links to the system's filters and backends plus
 that one script, so nothing is installed on the machine."""
@@ -28,6 +28,12 @@ while [ ! -e {paper} ]; do sleep 0.2; done
 echo "STATE: -media-empty-error" >&2
 exit 0
 """
+BROKEN = """#!/bin/sh
+# a printer whose connection fails for good: the backend asks CUPS to stop the queue (CUPS_BACKEND_STOP)
+if [ $# -eq 0 ]; then echo 'direct hong "Unknown" "Broken"'; exit 0; fi
+echo "ERROR: Unable to send data to printer." >&2
+exit 4
+"""
 
 
 def skip_without_cups() -> None:
@@ -46,9 +52,10 @@ def _server_bin(root: Path) -> Path:
             (bin_dir / entry.name).symlink_to(entry)
     for entry in (SERVER_BIN / "backend").iterdir():
         (bin_dir / "backend" / entry.name).symlink_to(entry)
-    script = bin_dir / "backend" / "hetgiay"
-    script.write_text(OUT_OF_PAPER.format(paper=root / "paper-loaded"))
-    script.chmod(0o700)                  # root-only: cupsd runs it as root, like cups-pdf
+    for name, text in (("hetgiay", OUT_OF_PAPER.format(paper=root / "paper-loaded")), ("hong", BROKEN)):
+        script = bin_dir / "backend" / name
+        script.write_text(text)
+        script.chmod(0o700)              # root-only: cupsd runs it as root, like cups-pdf
     for d in (bin_dir, bin_dir / "backend"):
         d.chmod(0o755)
     return bin_dir

@@ -115,10 +115,12 @@ def test_after_a_failure_a_late_print_is_still_seen(monkeypatch):
 
 @pytest.fixture
 def cupsd(monkeypatch):
-    """Quay_PDF prints (cups-pdf); Quay_Giay is out of paper; Quay_Treo points at no printer."""
+    """Quay_PDF prints (cups-pdf); Quay_Giay is out of paper; Quay_Hong's backend fails and stops
+    the queue; Quay_Treo points at no printer."""
     with private_cupsd(monkeypatch) as root:
         add_queue("Quay_PDF", "cups-pdf:/")
         add_queue("Quay_Giay", "hetgiay:/")
+        add_queue("Quay_Hong", "hong:/")
         add_queue("Quay_Treo", "socket://127.0.0.1:9")     # nothing listens on the discard port
         yield root
 
@@ -168,6 +170,12 @@ def test_print_wait_reports_a_printer_out_of_paper(cupsd, office):
     said = run("print", code, "--form", "01", "--send", "--printer", "Quay_Giay", "--wait", "60", data_dir=data)
     assert said.stdout.strip().endswith(f"Phiếu hẹn của hồ sơ {code} chưa in xong: máy in báo hết giấy. "
                                         "Kiểm tra máy in rồi bấm In lại.")
+
+
+def test_print_wait_reports_a_queue_its_failing_printer_stopped(cupsd, office):
+    out = json.loads(print_and_wait(office, "Quay_Hong").stdout)
+    assert (out["completed"], out["reason"], out["reason_text"]) == (False, "paused", "hàng đợi in đang tạm dừng")
+    assert [e["kind"] for e in events(office)][-1] == "print_outcome"
 
 
 def test_a_queue_stopped_after_it_took_the_job(cupsd, pdf_file):

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from cups_helpers import add_queue, load_paper, private_cupsd
+from cups_helpers import add_queue, load_paper, private_cupsd, stop_queue
 from commune_desk.printing import Watch
 from tests.gui.helpers import accept, pump_until
 
@@ -16,6 +16,7 @@ def cupsd(monkeypatch):
     with private_cupsd(monkeypatch) as root:
         add_queue("Quay_PDF", "cups-pdf:/")
         add_queue("Quay_Giay", "hetgiay:/")
+        add_queue("Quay_Treo", "socket://127.0.0.1:9")     # nothing listens on the discard port
         yield root
 
 
@@ -71,3 +72,14 @@ def test_a_slip_that_came_out_needs_no_notice(cupsd, app, desk):
     assert not app.print_notice.winfo_ismapped()
     assert [e.kind for e in desk.events_of(d)][-1] == "print"
     cups_pdf_output(d.code).unlink()
+
+
+def test_a_queue_stopped_after_it_took_the_slip(cupsd, app, desk):
+    use_printer(app, desk, "Quay_Treo")
+    d = accept(desk)
+    app.print_form(d.code, "01")
+    pump_until(app, lambda: jobs("Quay_Treo"), what="the slip in the queue")
+    stop_queue("Quay_Treo")                                 # cupsdisable: someone paused the printer
+    pump_until(app, app.print_notice.winfo_ismapped, timeout=90, what="the notice")
+    assert app.print_notice.text.cget("text") == (
+        f"Phiếu hẹn của hồ sơ {d.code} chưa in xong: hàng đợi in đang tạm dừng. Kiểm tra máy in rồi bấm In lại.")
