@@ -56,9 +56,10 @@ class OfficeConfig:
 CONFIG_KEY = "office"
 # a restored desk whose replaced file could not say which codes it issued since the backup
 # (store/backup.py): a code waits for the server's copy of them (sync's recovery)
-CODES_ON_HOLD = ("Dữ liệu vừa được khôi phục từ bản sao lưu: quầy cần lấy lại từ máy chủ các hồ sơ đã tạo sau "
-                 "bản sao lưu rồi mới cấp mã hồ sơ mới, để không cấp trùng mã. Hãy bấm «Đồng bộ ngay» ở màn hình "
-                 "Đồng bộ (F6) hoặc chạy: commune-desk sync (quầy chưa đăng ký thì đăng ký lại trước). Hồ sơ chưa đủ hoặc từ chối tiếp nhận vẫn ghi được.")
+CODES_ON_HOLD = ("Dữ liệu vừa được khôi phục từ bản sao lưu: chưa cấp mã hồ sơ mới cho đến khi lấy lại xong từ "
+                 "máy chủ các hồ sơ tạo sau bản sao lưu (để không trùng mã). Hãy bấm «Đồng bộ ngay» (F6) hoặc chạy: "
+                 "commune-desk sync (quầy chưa đăng ký thì đăng ký lại trước). Yêu cầu bổ sung, từ chối tiếp nhận "
+                 "vẫn ghi được.")
 # the kinds of change that change a dossier's state, and so make its next version (a print, an
 # export or an attachment does not: two desks printing one slip are not in conflict)
 VERSIONED_KINDS = frozenset({"intake", "transition", "extension", "handoff", "handover"})
@@ -343,7 +344,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
 
     def _next_code(self, cfg: OfficeConfig, received_at: datetime) -> str:
         if outbox.codes_on_hold():
-            raise NotAllowed(CODES_ON_HOLD)
+            raise NotAllowed(CODES_ON_HOLD, "procedure_id")     # shown under the procedure, not a field
         day = local(received_at).date()
         counter = CodeCounter.get_or_none(CodeCounter.day == day)
         if counter is not None:

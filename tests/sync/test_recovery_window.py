@@ -86,3 +86,50 @@ def shot(app, path):
     import subprocess
     if shutil.which("import"):
         subprocess.run(["import", "-window", str(app.winfo_id()), str(path)], capture_output=True, timeout=30)
+
+
+def test_the_intake_screen_says_why_a_code_waits(sqlite_server, tmp_path, monkeypatch):
+    """Restored without the replaced file (codes on hold): «Tiếp nhận» says why and what to do,
+    stores nothing and prints nothing; the status bar says so too."""
+    from commune_desk.gui.app import DeskApp
+    from commune_desk.store.desk import Desk
+    from commune_desk.store.models import Dossier
+    monkeypatch.setattr(messagebox, "showerror", lambda *a, **k: pytest.fail(f"error box: {a}"))
+    server = sqlite_server
+    desk = make_desk(tmp_path / "desk", 1, agency=server.agency)
+    server.add_commune()
+    enroll(desk, server)
+    saved = backup.make_backup(desk.path, out=tmp_path / "before.sqlite3")
+    data, clock = desk.data_dir, desk.clock
+    desk.close()
+    (data / "desk.sqlite3").unlink()
+    backup.restore(saved, data / "desk.sqlite3")
+    desk = Desk(data, clock=clock)
+    from commune_desk.store import outbox
+    outbox.update_sync_settings(desk, server="http://127.0.0.1:9")     # offline: the hold stays
+    app = DeskApp(desk)
+    app.printed = []
+    app.print_pdf = lambda path, *a, **k: app.printed.append(path)
+    try:
+        view = app.screens["intake"]
+        view.proc_entry.focus_set()
+        view.proc_entry.insert(0, "xac nhan tinh trang hon nhan")
+        app.update()
+        view.proc_entry.event_generate("<Return>")
+        app.update()
+        assert view.procedure.id == "HT-XNHN"
+        view.fields["name"].input.insert(0, "Vũ Thị Duyên")
+        view.btn_accept.invoke()
+        app.update()
+        said = view.proc_error.cget("text")
+        assert view.fields["name"].error.cget("text") == ""           # nothing wrong with what was typed
+        assert said.startswith("Dữ liệu vừa được khôi phục từ bản sao lưu") and "Đồng bộ ngay" in said
+        with desk.using():
+            assert not Dossier.select().where(Dossier.applicant_name == "Vũ Thị Duyên").exists()
+        assert app.printed == []
+        pump(app, lambda: "⚠ Đang lấy lại hồ sơ sau khôi phục" in app.status_sync.cget("text"),
+             what="the status bar's notice")
+        shot(app, tmp_path / "intake-on-hold.png")
+    finally:
+        app.destroy()
+        desk.close()
