@@ -112,32 +112,28 @@ def push():
 
 @bp.get("/pull")
 def pull():
-    denied = _authenticate()
-    if denied:
-        return denied
-    cursor = feed.parse_cursor(request.args.get("cursor"))
-    if cursor is None:
-        return error(400, "bad_cursor", "Con trỏ đồng bộ không hợp lệ.")
-    return reply({**feed.pull(g.device, cursor, _limit()), **_clock_fields()})
+    return _page(feed.pull)
 
 
 @bp.get("/recover")
 def recover():
     """The device's own changes (a desk restored from an old backup gets back what it sent since)."""
+    return _page(feed.recover)
+
+
+def _page(read):
+    """A page of pull or recover: `read(device, cursor, limit)` after the cursor the desk gave."""
     denied = _authenticate()
     if denied:
         return denied
     cursor = feed.parse_cursor(request.args.get("cursor"))
     if cursor is None:
         return error(400, "bad_cursor", "Con trỏ đồng bộ không hợp lệ.")
-    return reply({**feed.recover(g.device, cursor, _limit()), **_clock_fields()})
-
-
-def _limit() -> int:
     try:
-        return int(request.args.get("limit", feed.PAGE))
+        limit = int(request.args.get("limit", feed.PAGE))
     except ValueError:
-        return feed.PAGE
+        limit = feed.PAGE
+    return reply({**read(g.device, cursor, limit), **_clock_fields()})
 
 
 def _clock_fields() -> dict:

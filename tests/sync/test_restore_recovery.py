@@ -218,8 +218,11 @@ def test_the_recover_endpoint_returns_only_the_devices_own_changes(server, resto
                 break
         assert len(seen) == 5 and {i["own"] for i in seen} == {True} and {i["desk"] for i in seen} == {1}
         assert [i["seq"] for i in seen] == sorted(i["seq"] for i in seen)
-        bad = requests.get(server.url + "/api/v1/recover", params={"cursor": "x"}, headers=head, timeout=10)
-        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_cursor"
+        for cursor in ("x", "v1:99999999999999999999999:0", "v1:-1:0"):
+            bad = requests.get(server.url + "/api/v1/recover", params={"cursor": cursor}, headers=head, timeout=10)
+            assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_cursor"
+        stranger = requests.get(server.url + "/api/v1/recover", headers={"Authorization": "Bearer nope"}, timeout=10)
+        assert stranger.status_code == 401 and stranger.json()["error"]["code"] == "unauthorized"
     finally:
         other.close()
 
