@@ -6,6 +6,7 @@ away, and the dossier's story records it; if it prints later after all, the noti
 import logging
 from tkinter import ttk
 
+from commune_desk.errors import DeskError
 from commune_desk.gui import theme
 
 log = logging.getLogger("commune_desk.gui")
@@ -43,10 +44,16 @@ class PrintNotice(ttk.Frame):
             self.btn_reprint.grid_remove()                  # printed after all: no second copy
 
     def reprint(self) -> None:
-        if self.shown:
-            key, form, paper = self.shown
-            self.hide()
-            self.app.print_form(key, form, paper)
+        if not self.shown:
+            return
+        try:
+            self.app.desk.require("print")        # the clerk may have signed out since
+        except DeskError as exc:
+            self.app.set_work(exc.message)
+            return
+        key, form, paper = self.shown
+        self.hide()
+        self.app.print_form(key, form, paper)
 
     def hide(self) -> None:
         self.shown = None

@@ -83,3 +83,18 @@ def test_a_queue_stopped_after_it_took_the_slip(cupsd, app, desk):
     pump_until(app, app.print_notice.winfo_ismapped, timeout=90, what="the notice")
     assert app.print_notice.text.cget("text") == (
         f"Phiếu hẹn của hồ sơ {d.code} chưa in xong: hàng đợi in đang tạm dừng. Kiểm tra máy in rồi bấm In lại.")
+
+
+def test_the_notice_reprints_only_for_a_clerk_signed_in(staffed, app, desk):
+    from tests.gui.helpers import wait_background
+    desk.sign_in("lan.tt", "tiep-nhan-123")
+    d = accept(desk)
+    desk.sign_out()                                         # the clerk left the counter
+    app.print_notice.not_printed(d.code, "01", "a5", "Phiếu hẹn … chưa in xong")
+    app.print_notice.btn_reprint.invoke()
+    wait_background(app)
+    assert app.printed == [] and app.status_work.cget("text") == "Cần đăng nhập để in biểu mẫu."
+    desk.sign_in("lan.tt", "tiep-nhan-123")
+    app.print_notice.btn_reprint.invoke()
+    wait_background(app)
+    assert [p.name for p in app.printed] == [f"{d.code}-01.pdf"] and not app.print_notice.winfo_ismapped()
