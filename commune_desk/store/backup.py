@@ -240,14 +240,19 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
 def _carry_code_counters(old: Path, new: Path) -> int | None:
     """A code printed after the backup was made must never be issued again: each day's counter of
     the replaced file (if it can still be read) is carried into the restored one when higher.
-    None: the replaced file could not tell (its codes then wait for the sync's recovery)."""
+    None: the replaced file could not tell (its codes then wait for the sync's recovery), nor can
+    one whose own codes were waiting for a recovery (restored in turn before it ran)."""
     try:
         src = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
         try:
             counters = src.execute("SELECT day, last_seq FROM code_counter").fetchall()
+            row = src.execute("SELECT value FROM setting WHERE key = 'sync'").fetchone()
         finally:
             src.close()
-    except sqlite3.Error:
+        recovery = (json.loads(row[0]) if row and row[0] else {}).get("recovery") or {}
+    except (sqlite3.Error, ValueError, AttributeError):
+        return None
+    if recovery.get("due") and not recovery.get("codes_safe"):
         return None
     dst = sqlite3.connect(new)
     audit.install(dst)          # the audit triggers on code_counter call these functions

@@ -355,3 +355,16 @@ def test_a_change_the_server_kept_as_a_conflict_comes_back_quarantined(server, t
     finally:
         desk1.close()
         desk2.close()
+
+
+def test_restored_twice_before_the_recovery_codes_still_wait(server, restored):
+    """Restored without the file, then restored again over the file the first restore made (its
+    codes were waiting): the carried counters cannot tell either, so codes still wait."""
+    desk, _ = restore(restored["desk"], restored["saved"], lose_current=True)
+    desk, result = restore(desk, restored["saved"])
+    restored["desk"] = desk
+    assert result["kept_aside"] and sync_status(desk)["codes_on_hold"]
+    with pytest.raises(NotAllowed):
+        desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Vũ Thị Duyên"))
+    assert run_pass(desk, sync_options(server.url)).recovered_dossiers == 2
+    assert desk.intake(IntakeForm(procedure_id="HT-XNHN", name="Vũ Thị Duyên")).code > restored["c"]
