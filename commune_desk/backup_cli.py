@@ -59,7 +59,7 @@ def cmd_restore(args):
         password = _password(args, confirm=False)
     obj = backup.restore(source, _db_path(args), password=password, progress=_progress(args))
     aside = f" Tệp cũ được giữ lại: {obj['kept_aside']}." if obj["kept_aside"] else ""
-    return f"Đã khôi phục dữ liệu từ {source}.{aside}", obj
+    return f"Đã khôi phục dữ liệu từ {source}.{aside}{backup.recovery_sentence(obj)}", obj
 
 
 def cmd_check(args):

@@ -172,7 +172,7 @@ class BackupTab(ttk.Frame):
                 app.show_banner(app.desk.read_only.message)
             self.progress.configure(value=100)
             aside = f" Tệp cũ giữ lại: {result['kept_aside']}." if result["kept_aside"] else ""
-            self.state.configure(text=f"Đã khôi phục từ {source.name}.{aside}")
+            self.state.configure(text=f"Đã khôi phục từ {source.name}.{aside}{backup.recovery_sentence(result)}")
             self.on_show()
             app.refresh_status()
             rebind(app)

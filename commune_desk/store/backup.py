@@ -234,7 +234,18 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
         if staged.exists():
             staged.unlink()
     return {"restored_from": str(backup), "path": str(db_path), "kept_aside": str(kept) if kept else None,
-            "code_days_carried": carried or 0, "recovery_due": recovery}
+            "code_days_carried": carried or 0, "recovery_due": recovery,
+            "codes_on_hold": recovery and carried is None}
+
+
+def recovery_sentence(result: dict) -> str:
+    """What the clerk is told after a restore of an enrolled desk (command line, Quản trị)."""
+    if not result.get("recovery_due"):
+        return ""
+    text = " Lần đồng bộ tới sẽ lấy lại từ máy chủ các hồ sơ đã tạo sau bản sao lưu"
+    if result.get("codes_on_hold"):
+        text += "; chưa cấp mã hồ sơ mới cho đến khi xong (hãy đồng bộ ngay: commune-desk sync)"
+    return text + "."
 
 
 def _carry_code_counters(old: Path, new: Path) -> int | None:

@@ -48,6 +48,7 @@ def test_restore_from_the_window_recovers_and_says_so(sqlite_server, tmp_path, m
         tab = (app.show("admin"), app.screens["admin"].backups)[1]
         tab.restore_from(saved)
         pump(app, proxy.replied.is_set, what="the recovery request")
+        pump(app, lambda: "Lần đồng bộ tới sẽ lấy lại từ máy chủ" in tab.state.cget("text"), what="the tab's sentence")
         pump(app, lambda: "Đang lấy lại hồ sơ sau khôi phục (đã về 0)" in app.status_sync.cget("text"),
              what="the status bar's notice")
         app.show("sync")

@@ -245,7 +245,9 @@ def test_the_commands_restore_recover_and_say_so(server, restored):
     desk.close()
     (data / "desk.sqlite3").unlink()
     said = cli(data, "restore", str(restored["saved"]), "--json")
-    assert said["recovery_due"] is True
+    assert said["recovery_due"] is True and said["codes_on_hold"] is True
+    told = cli(data, "restore", str(restored["saved"]))
+    assert "Lần đồng bộ tới sẽ lấy lại từ máy chủ các hồ sơ đã tạo sau bản sao lưu; chưa cấp mã" in told
     refused = cli(data, "intake", "--procedure", "HT-XNHN", "--name", "Vũ Thị Duyên", ok=False)
     assert "khôi phục từ bản sao lưu" in refused and "commune-desk sync" in refused
     status = cli(data, "sync", "status", "--json")
