@@ -148,16 +148,21 @@ class DeskApp(tk.Tk):
         self.body.columnconfigure(0, weight=1)
         self.body.rowconfigure(0, weight=1)
 
-        bar = ttk.Frame(self)
+        bar = ttk.Frame(self, style="Status.TFrame")
         bar.grid(row=1, column=0, columnspan=2, sticky="ew")
+        self.status_bar = bar
         self.status_office = ttk.Label(bar, style="Status.TLabel")
-        self.status_office.pack(side="left")
+        self.status_office.grid(row=0, column=0, sticky="nsw")
         self.status_alert = ttk.Label(bar, style="Status.TLabel")
-        self.status_alert.pack(side="left")
+        self.status_alert.grid(row=0, column=1, sticky="nsw")
+        # what the desk just did: takes the room the others leave and wraps onto a second line
+        # rather than being cut at 1024 px
+        self.status_work = ttk.Label(bar, style="Status.TLabel", justify="right", anchor="e")
+        self.status_work.grid(row=0, column=2, sticky="nse")
         self.status_sync = ttk.Label(bar, style="Status.TLabel")
-        self.status_sync.pack(side="right")
-        self.status_work = ttk.Label(bar, style="Status.TLabel")
-        self.status_work.pack(side="right")
+        self.status_sync.grid(row=0, column=3, sticky="nse")
+        bar.columnconfigure(2, weight=1)
+        bar.bind("<Configure>", lambda e: self._fit_work(), add="+")
         # a damaged or read-only data file: what happened and the way forward, above everything
         self.banner = ttk.Label(self, style="StatusAlert.TLabel", wraplength=1300, justify="left")
         from commune_desk.gui.print_watch import PrintNotice
@@ -226,6 +231,7 @@ class DeskApp(tk.Tk):
             name = self.desk.clerk_name()
             clerk = f" · Cán bộ: {name}" if name else ""
             self.status_office.configure(text=f"{cfg.office_name} · Quầy {cfg.desk}{clerk}")
+            self._fit_work()
         desk = self.desk
 
         def gather():
@@ -237,6 +243,7 @@ class DeskApp(tk.Tk):
             self.status_alert.configure(text=alert,
                                         style="StatusAlert.TLabel" if counts["overdue"] else "Status.TLabel")
             self.status_sync.configure(text=sync)
+            self._fit_work()
 
         self.background.run(gather, on_done=paint, on_error=lambda exc: log.error("status refresh failed",
                                                                                    exc_info=exc))
@@ -329,6 +336,19 @@ class DeskApp(tk.Tk):
 
     def set_work(self, text: str) -> None:
         self.status_work.configure(text=text)
+        self._fit_work()
+
+    def _fit_work(self) -> None:
+        """The work line sits between the counts and the sync state when it fits there, else on a
+        line of its own under them (never cut off at 1024 px)."""
+        bar, work = self.status_bar, self.status_work
+        width = bar.winfo_width() if bar.winfo_width() > 1 else self.winfo_width()
+        others = sum(w.winfo_reqwidth() for w in (self.status_office, self.status_alert, self.status_sync))
+        work.configure(wraplength=max(200, width - 20))
+        if work.winfo_reqwidth() <= width - others:
+            work.grid_configure(row=0, column=2, columnspan=1, sticky="nse")
+        else:
+            work.grid_configure(row=1, column=0, columnspan=4, sticky="nse")
 
     def destroy(self) -> None:
         # pending after() jobs would fire into a dead interpreter and print Tcl noise

@@ -49,6 +49,7 @@ def apply(root: tk.Tk, family: str) -> dict:
     style.configure("Ok.TLabel", foreground=OK, background=PANEL, font=fonts["bold"])
     style.configure("Warn.TLabel", foreground=WARN, background=PANEL, font=fonts["bold"])
     style.configure("Status.TLabel", background="#e3e8ef", foreground=TEXT, font=fonts["small"], padding=(8, 3))
+    style.configure("Status.TFrame", background="#e3e8ef")
     style.configure("StatusAlert.TLabel", background="#fde2e1", foreground=ERROR, font=fonts["bold"], padding=(8, 3))
     style.configure("TLabelframe", background=PANEL)
     style.configure("TLabelframe.Label", background=PANEL, foreground=ACCENT, font=fonts["bold"])
