@@ -1,23 +1,43 @@
 """What the district's administrator does from the command line: communes, enrolment codes,
 devices, staff accounts. Also the enrolment exchange a desk performs over HTTP."""
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
 from commune_desk.district import auth, limits
-from commune_desk.district.models import Commune, Device, EnrolmentCode, Staff, database
+from commune_desk.district.models import AdminLog, Commune, Device, EnrolmentCode, Staff, database
 from commune_desk.errors import InvalidInput, NotAllowed, NotFound
 from commune_desk.rules import codes
 from commune_desk.rules.office_calendar import TZ
 from commune_desk.rules.text import clean
 
+log = logging.getLogger("commune_desk.district.admin")
+
 ENROLMENT_VALID_DAYS = 14
 READER, ADMIN = "tong-hop", "quan-tri"
+ACTION_LABELS = {"xa-them": "Thêm xã/phường", "xa-cap-ma": "Cấp mã đăng ký", "xa-thu-hoi": "Thu hồi xã/phường",
+                 "quay-thu-hoi": "Thu hồi quầy", "can-bo-them": "Tạo / đặt lại tài khoản", "can-bo-khoa": "Khoá tài khoản",
+                 "xem-xet-co-nhat-ky": "Xem xét cờ nhật ký quầy"}
 ROLE_LABELS = {READER: "Tổng hợp (xem mọi xã/phường)", ADMIN: "Quản trị (xã/phường, quầy, cán bộ)"}
 
 
 def now() -> datetime:
     return datetime.now(TZ)
+
+
+def log_action(staff: Staff | None, action: str, target: str = "", detail: str = "",
+               at: datetime | None = None) -> None:
+    """One line of the server's own log of what staff did (admin_log), in the caller's transaction
+    when there is one; also to the process log."""
+    AdminLog.create(at=at or now(), staff=staff.id if staff is not None else None,
+                    username=staff.username if staff is not None else "", action=action, target=target,
+                    detail=detail)
+    log.info("staff %s: %s %s %s", staff.username if staff is not None else "-", action, target, detail)
+
+
+def recent_actions(limit: int = 50) -> list[AdminLog]:
+    return list(AdminLog.select().order_by(AdminLog.id.desc()).limit(limit))
 
 
 def get_commune(agency_code: str) -> Commune:

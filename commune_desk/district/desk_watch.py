@@ -1,13 +1,23 @@
 """What the server knows about a commune's desks that district staff should see: a desk whose
 audit history was changed behind what the server had seen (desk_audit, ingest.audit_continuity)
 and a desk whose clock is off (the offset measured at its last push). The dashboard shows a short
-flag per commune; the commune's page says it per desk."""
+flag per commune; the commune's page says it per desk.
+
+A clock flag goes by itself: the next push measures the clock again. An audit flag stays until a
+district administrator has looked into it and marks it reviewed with a note (`acknowledge`): the
+review is kept (flag_review) and logged (admin_log), and the server follows the desk's chain on
+from the head the desk showed last, so a later rewrite flags again."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from commune_desk.district.models import Change, DeskAudit, Device
+from commune_desk.district import admin
+from commune_desk.district.models import Change, DeskAudit, Device, FlagReview, Staff, database
+from commune_desk.errors import NotAllowed, NotFound
 from commune_desk.rules import clock
+from commune_desk.rules.text import clean
+
+NOTE_MAX = 500
 
 
 @dataclass
@@ -15,6 +25,7 @@ class DeskState:
     device: Device
     audit: DeskAudit | None
     fast: tuple[int, datetime | None] = (0, None)     # fast_changes(): filled for the commune's page
+    reviews: tuple = ()                               # FlagReview rows, oldest first: the commune's page
 
     @property
     def active(self) -> bool:
@@ -66,6 +77,49 @@ def flags_by_commune() -> dict[int, list[str]]:
         if said:
             found.setdefault(state.device.commune_id, []).extend(said)
     return found
+
+
+def with_reviews(states: list[DeskState]) -> list[DeskState]:
+    """The states with each desk's reviewed flags (oldest first)."""
+    found: dict[int, list] = {}
+    ids = [s.device.id for s in states]
+    if ids:
+        for r in FlagReview.select().where(FlagReview.device.in_(ids)).order_by(FlagReview.id):
+            found.setdefault(r.device_id, []).append(r)
+    for state in states:
+        state.reviews = tuple(found.get(state.device.id, ()))
+    return states
+
+
+def acknowledge(device_id, staff: Staff, note: str, commune_id: int | None = None,
+                at: datetime | None = None) -> FlagReview:
+    """Mark a desk's audit flag reviewed: the dashboard no longer shows it, the review stays on the
+    commune's page and in the server's log. From then on the server follows the desk's chain from
+    the head the desk showed at its last push (or, if it showed none since the flag, from its next
+    push), so a rewrite after this flags again."""
+    note = clean(note, label="Ghi chú xem xét", max_len=NOTE_MAX, required=True, field="note")
+    text = str(device_id)
+    device = Device.get_or_none(Device.id == int(text)) if text.isascii() and text.isdigit() and len(text) < 19 \
+        else None
+    if device is None or (commune_id is not None and device.commune_id != commune_id):
+        raise NotFound("Không có quầy này ở xã/phường này trên máy chủ.")
+    at = at or admin.now()
+    with database.atomic():
+        row = DeskAudit.get_or_none(DeskAudit.device == device.id)
+        if row is None or row.broken_at is None:
+            raise NotAllowed(f"Quầy {device.desk} không có cờ nhật ký nào chờ xem xét (có thể người khác vừa "
+                             "đánh dấu đã xem xét).")
+        review = FlagReview.create(device=device.id, kind="audit", flagged_at=row.broken_at, head_seq=row.head_seq,
+                                   note=note, reviewed_at=at, staff=staff.id, staff_name=staff.name or staff.username)
+        same = (DeskAudit.device == device.id) & (DeskAudit.broken_at == row.broken_at)
+        if row.claim_seq is not None and row.claim_hash:
+            DeskAudit.update(head_seq=row.claim_seq, head_hash=row.claim_hash, updated_at=at, broken_at=None,
+                             broken_note="", claim_seq=None, claim_hash=None).where(same).execute()
+        else:
+            DeskAudit.delete().where(same).execute()      # its next push sets the head afresh
+        admin.log_action(staff, "xem-xet-co-nhat-ky", f"{device.commune.agency_code} quầy {device.desk}",
+                         f"nhật ký bị sửa đến mục {row.head_seq}, phát hiện {row.broken_at.isoformat()}: {note}", at)
+    return review
 
 
 def fast_changes(device: Device) -> tuple[int, datetime | None]:

@@ -456,13 +456,18 @@ def audit_continuity(device: Device, claim) -> dict | None:
             DeskAudit.create(device=device.id, head_seq=head["seq"], head_hash=head["hash"], updated_at=at)
             return {"seq": head["seq"], "status": "ok"}
         if row.broken_at is not None:
+            # what the desk holds now: the server follows on from it once staff review the flag
+            if (row.claim_seq, row.claim_hash) != (head["seq"], head["hash"]):
+                DeskAudit.update(claim_seq=head["seq"], claim_hash=head["hash"]).where(
+                    DeskAudit.device == device.id).execute()
             return {"seq": row.head_seq, "status": "broken"}
         if head["base_seq"] != row.head_seq:
             return {"seq": row.head_seq, "status": "base_needed"}
         if head["base_hash"] != row.head_hash or head["seq"] < row.head_seq:
             note = (f"desk {device.id}: entry {row.head_seq} was {row.head_hash[:16]}…, now "
                     f"{(head['base_hash'] or 'missing')[:16]}…; desk head {head['seq']}")
-            DeskAudit.update(broken_at=at, broken_note=note).where(DeskAudit.device == device.id).execute()
+            DeskAudit.update(broken_at=at, broken_note=note, claim_seq=head["seq"], claim_hash=head["hash"]).where(
+                DeskAudit.device == device.id).execute()
             log.warning("audit chain broken: %s", note)
             return {"seq": row.head_seq, "status": "broken"}
         if head["seq"] != row.head_seq or head["hash"] != row.head_hash:

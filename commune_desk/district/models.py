@@ -58,6 +58,8 @@ class DeskAudit(BaseModel):
     updated_at = InstantField()
     broken_at = InstantField(null=True)
     broken_note = TextField(default="")
+    claim_seq = BigIntegerField(null=True)       # 0020: while broken, the head the desk claims now
+    claim_hash = CharField(max_length=64, null=True)
 
 
 class Change(BaseModel):
@@ -165,5 +167,29 @@ class Attempt(BaseModel):
         indexes = ((("scope", "key"), True),)
 
 
+class FlagReview(BaseModel):
+    """A desk flag a district administrator looked into and marked reviewed (0020)."""
+    id = AutoField()
+    device = ForeignKeyField(Device, backref="reviews", index=True)
+    kind = CharField()                          # "audit": a rewritten audit history
+    flagged_at = InstantField()                 # when the server noticed what was reviewed
+    head_seq = BigIntegerField(null=True)       # the entry the history was rewritten up to
+    note = TextField()
+    reviewed_at = InstantField()
+    staff = ForeignKeyField(Staff, null=True)
+    staff_name = TextField(default="")
+
+
+class AdminLog(BaseModel):
+    """What district staff did on the server (0020): who, when, what, on what."""
+    id = AutoField()
+    at = InstantField(index=True)
+    staff = ForeignKeyField(Staff, null=True)
+    username = CharField(default="")
+    action = CharField()
+    target = TextField(default="")
+    detail = TextField(default="")
+
+
 MODELS = [ServerSetting, Commune, EnrolmentCode, Device, Change, Dossier, Publication, Staff, Upload, Attachment,
-          Attempt, DeskAudit]
+          Attempt, DeskAudit, FlagReview, AdminLog]

@@ -191,6 +191,16 @@ ADMIN = """{% extends "base.html" %}
 <label>Mật khẩu <input name="password" type="password" autocomplete="new-password"></label>
 <button type="submit">Tạo / đặt lại mật khẩu</button>
 </form>
+<h2>Nhật ký thao tác gần đây</h2>
+<table id="nhat-ky">
+<thead><tr><th class="text">Lúc</th><th class="text">Cán bộ</th><th class="text">Thao tác</th><th class="text">Đối tượng</th>
+<th class="text">Chi tiết</th></tr></thead>
+<tbody>
+{% for a in actions %}<tr><td class="text">{{ seen(a.at) }}</td><td class="text">{{ a.username }}</td>
+<td class="text">{{ action_labels.get(a.action, a.action) }}</td><td class="text">{{ a.target }}</td><td class="text">{{ a.detail }}</td></tr>
+{% else %}<tr><td class="text" colspan="5">Chưa có thao tác nào.</td></tr>{% endfor %}
+</tbody>
+</table>
 {% endblock %}"""
 
 TEMPLATES = {"base.html": BASE, "lookup.html": LOOKUP, "login.html": LOGIN, "staff_header.html": STAFF_HEADER,

@@ -202,6 +202,7 @@ def _admin_page(staff: Staff, notice=None, error=None, status=200):
         communes.append({"c": c, "devices": devices})
     return render_template("admin.html", staff=staff, communes=communes, notice=notice, error=error,
                            people=list(Staff.select().order_by(Staff.username)), roles=admin.ROLE_LABELS,
+                           actions=admin.recent_actions(20), action_labels=admin.ACTION_LABELS,
                            seen=lambda t: when(t) if t else "chưa đồng bộ"), status
 
 
@@ -237,6 +238,9 @@ def admin_action(staff: Staff, action: str):
             notice = f"Đã khoá tài khoản «{person.username}»."
         else:
             abort(404)
+        # what was done to what; never the one-time code or the password
+        admin.log_action(staff, action, " ".join(str(form.get(k, ""))[:60] for k in ("agency_code", "device", "username")
+                                                 if form.get(k)))
     except DeskError as exc:
         return _admin_page(staff, error=exc.message, status=400)
     return _admin_page(staff, notice=notice)
