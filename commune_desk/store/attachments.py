@@ -10,25 +10,44 @@ without its file:
 
 A crash between 2 and 3 leaves an orphan file; `clean_attachments` removes orphans (and stray
 temporary files) older than an hour, so a file another process is about to point to is spared.
+
+A restore of an older backup replaces the rows but not the files: the scans attached after that
+backup are still here, their rows only in the replaced file (kept aside as `*.replaced`). The
+restore lists them (`hold_after_restore`) in the restored file's `scans_after_restore` setting;
+the desk attaches them again to their dossiers as soon as those exist (at once, or after the sync's
+recovery brings them back), with their upload state, so a scan never sent is still sent. When the
+replaced file cannot be read, or a dossier can no longer come back, the files are moved to
+`<data>/scans-after-restore/<date>/` with a `manifest.json`. The clean-up never removes a file a
+database once pointed to: the restored file's rows, that list, and every `*.replaced` file count.
 """
 
 import hashlib
 import json
+import logging
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from commune_desk.errors import InvalidInput
 from commune_desk.rules.text import clean
-from commune_desk.store.models import Attachment, Dossier
+from commune_desk.store.models import Attachment, Dossier, Setting
+
+log = logging.getLogger(__name__)
 
 ATTACHMENTS_DIR = "attachments"
 ORPHAN_AGE_S = 3600
 SOURCES = ("file", "folder", "scanner")
 PENDING, SENT, REFUSED = "pending", "sent", "refused"
+RESTORE_KEY = "scans_after_restore"     # setting: scans of the replaced file waiting for their dossier
+ASIDE_DIR = "scans-after-restore"        # <data>/scans-after-restore/<date>/: kept, with manifest.json
+REPLACED_GLOB = "*.sqlite3.*.replaced"  # desk files a restore replaced (backup.restore): never deleted
+ENTRY_KEYS = ("dossier_uuid", "code", "document", "sha256", "size", "pages", "name", "source", "added_at",
+              "sync_state", "sync_note", "sent_at")
 
 
 @dataclass(frozen=True)
@@ -180,24 +199,240 @@ class Attachments:
     # ---- housekeeping ----------------------------------------------------------------------
 
     def clean_attachments(self, min_age_s: float = ORPHAN_AGE_S) -> list[str]:
-        """Remove files no row points to (a crash between file and row) and stray temporary
-        files, older than min_age_s. Returns the removed names."""
+        """Remove files no row ever pointed to (a crash between file and row) and stray temporary
+        files, older than min_age_s. A file the restored file's rows, the scans waiting to be
+        attached again after a restore, or a replaced desk file point to is never removed.
+        Returns the removed names."""
         root = self.attachments_dir
         if not root.is_dir():
             return []
         known = {r[0] for r in self.db.execute_sql("SELECT DISTINCT sha256 FROM attachment").fetchall()}
+        known |= {e.get("sha256") for e in self._scans_after_restore()}
         cutoff = _file_clock_now(root) - min_age_s
-        removed = []
+        candidates = []
         for path in root.glob("*/*"):
             if not path.is_file() or path.name in known:
                 continue
             try:
                 if path.stat().st_mtime <= cutoff:
-                    path.unlink()
-                    removed.append(path.name)
+                    candidates.append(path)
             except FileNotFoundError:
                 continue
-        return removed
+        if not candidates:
+            return []
+        once = referenced_by_replaced(self.data_dir)
+        if once is None:            # a replaced file that cannot be read may point to any of them
+            return _unlink_all([p for p in candidates if p.name.startswith(".")])    # stray temporary files
+        return _unlink_all([p for p in candidates if p.name not in once])
+
+    # ---- after a restore -------------------------------------------------------------------
+
+    def _scans_after_restore(self) -> list[dict]:
+        row = Setting.get_or_none(Setting.key == RESTORE_KEY)
+        return list((row.value or {}).get("entries") or []) if row else []
+
+    def scans_after_restore(self) -> dict:
+        """What waits: `{"waiting": n, "codes": [...]}` (scans whose dossier has not come back yet)."""
+        entries = self._scans_after_restore()
+        return {"waiting": len(entries), "codes": sorted({e.get("code") or e.get("dossier_uuid") for e in entries})}
+
+    def reattach_scans(self) -> dict:
+        """Attach again the scans a restore found in the replaced file, to their dossiers that exist
+        now (the same bytes, the same file), with their upload state: a scan the server never
+        acknowledged is sent on the next pass. A scan whose dossier cannot come back any more (no
+        recovery due) is moved to the kept folder with a manifest. Returns the counts."""
+        entries = self._scans_after_restore()
+        if not entries or self.read_only is not None:
+            return {"reattached": 0, "kept_aside": 0, "waiting": len(entries)}
+        from commune_desk.store.outbox import recovery_state
+        recovery_due = bool(recovery_state(self).get("due"))
+        now = self.now()
+        aside = [e for e in entries if not recovery_due and Dossier.get_or_none(Dossier.uuid == e["dossier_uuid"])
+                 is None and blob_path(self.attachments_dir, e["sha256"]).is_file()]
+        folder = keep_aside(self.data_dir, aside, now, note="Hồ sơ không còn trên máy sau khi khôi phục") \
+            if aside else None             # copied and fsync'd before the list forgets them
+        reattached, waiting = 0, []
+        with self.db.atomic():
+            for e in entries:
+                if e in aside or not blob_path(self.attachments_dir, e["sha256"]).is_file():
+                    continue
+                dossier = Dossier.get_or_none(Dossier.uuid == e["dossier_uuid"])
+                if dossier is None:
+                    waiting.append(e)
+                    continue
+                reattached += self._reattach(dossier, e)
+            Setting.replace(key=RESTORE_KEY, value={"entries": waiting}).execute()
+        if folder:
+            referenced = {r[0] for r in self.db.execute_sql("SELECT DISTINCT sha256 FROM attachment").fetchall()}
+            for sha in {e["sha256"] for e in aside} - referenced - {e["sha256"] for e in waiting}:
+                blob_path(self.attachments_dir, sha).unlink(missing_ok=True)
+        return {"reattached": reattached, "kept_aside": len(aside), "waiting": len(waiting),
+                "aside_folder": str(folder) if folder else None}
+
+    def _reattach(self, dossier: Dossier, e: dict) -> int:
+        document = e.get("document")
+        same = Attachment.select().where(Attachment.dossier == dossier, Attachment.sha256 == e["sha256"],
+                                         (Attachment.document == document) if document is not None
+                                         else Attachment.document.is_null())
+        if same.exists():
+            return 0
+        state = e.get("sync_state") if e.get("sync_state") in (PENDING, SENT, REFUSED) else PENDING
+        Attachment.create(dossier=dossier, document=document, sha256=e["sha256"], size=e["size"],
+                          pages=e.get("pages") or 1, name=e.get("name") or "", source=e.get("source") or "file",
+                          added_at=_instant(e.get("added_at")) or self.now(), sync_state=state,
+                          sync_note=e.get("sync_note") or "", sent_at=_instant(e.get("sent_at")) if state == SENT else None)
+        self._event("attachment_added", dossier, sync=False, sha256=e["sha256"], size=e["size"],
+                    pages=e.get("pages") or 1, name=e.get("name") or "", document=document,
+                    source=e.get("source") or "file", reattached_after_restore=True)
+        return 1
+
+
+def _unlink_all(paths: list) -> list[str]:
+    removed = []
+    for path in paths:
+        try:
+            path.unlink()
+            removed.append(path.name)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def _instant(value):
+    if not value:
+        return None
+    from commune_desk.store.fields import InstantField
+    try:
+        return InstantField().python_value(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _read_entries(db_file: Path) -> list[dict] | None:
+    """The attachment rows of a desk file (with their dossier's uuid and code) and the scans it was
+    itself still waiting to attach again; None when the file cannot be read."""
+    try:
+        con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            entries = []
+            if "attachment" in tables:
+                for r in con.execute(
+                        "SELECT d.uuid, d.code, a.document, a.sha256, a.size, a.pages, a.name, a.source, a.added_at, "
+                        "a.sync_state, a.sync_note, a.sent_at FROM attachment a JOIN dossier d ON d.id = a.dossier_id "
+                        "ORDER BY a.id"):
+                    entries.append(dict(zip(ENTRY_KEYS, r)))
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (RESTORE_KEY,)).fetchone()
+        finally:
+            con.close()
+        if row and row[0]:
+            entries += [e for e in (json.loads(row[0]).get("entries") or []) if isinstance(e, dict)]
+        return entries
+    except (sqlite3.Error, ValueError, AttributeError):
+        return None
+
+
+def referenced_by_replaced(data_dir: Path) -> set | None:
+    """The files every replaced desk file in the data folder points to; None if one cannot be read."""
+    shas = set()
+    for old in Path(data_dir).glob(REPLACED_GLOB):
+        entries = _read_entries(old)
+        if entries is None:
+            return None
+        shas |= {e["sha256"] for e in entries}
+    return shas
+
+
+def _key(e: dict) -> tuple:
+    return e.get("dossier_uuid"), e.get("sha256"), e.get("document")
+
+
+def hold_after_restore(replaced: Path | None, restored: Path, data_dir: Path, now: datetime,
+                       recovery_due: bool = False) -> dict:
+    """At a restore, before the restored file takes its place: the scans the replaced file points to
+    that the restored one does not are listed in the restored file's setting, to be attached again
+    (Attachments.reattach_scans) once their dossier exists — now, or after the sync's recovery.
+    Those whose dossier cannot come back (not in the restored file, no recovery due), and, when the
+    replaced file is gone or cannot be read, every stored file the restored one does not point to,
+    are moved to the kept folder with a manifest."""
+    root = Path(data_dir) / ATTACHMENTS_DIR
+    before = _read_entries(replaced) if replaced is not None else None
+    after = _read_entries(restored) or []
+    if before is not None:
+        con = sqlite3.connect(restored)
+        try:
+            dossiers = {r[0] for r in con.execute("SELECT uuid FROM dossier")}
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (RESTORE_KEY,)).fetchone()
+            waiting = list(json.loads(row[0]).get("entries") or []) if row and row[0] else []
+        finally:
+            con.close()
+        have, aside = {_key(e) for e in after}, []
+        for e in before:
+            if _key(e) in have or not blob_path(root, e["sha256"]).is_file():
+                continue
+            have.add(_key(e))
+            entry = {k: e.get(k) for k in ENTRY_KEYS}
+            (waiting if recovery_due or e.get("dossier_uuid") in dossiers else aside).append(entry)
+        folder = keep_aside(data_dir, aside, now, note="Hồ sơ không có trong bản sao lưu và không lấy lại được "
+                                                        "từ máy chủ") if aside else None
+        from commune_desk.store import audit
+        con = sqlite3.connect(restored)
+        audit.install(con)              # the setting table's audit triggers call these functions
+        try:
+            with con:
+                con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)",
+                            (RESTORE_KEY, json.dumps({"entries": waiting}, ensure_ascii=False)))
+        finally:
+            con.close()
+        # the kept copies stay; the stored file stays too while a row or the list points to it
+        # (the clean-up spares it anyway: the replaced file points to it)
+        return {"scans_to_reattach": len(waiting), "scans_kept_aside": len(aside),
+                "scans_aside_folder": str(folder) if folder else None}
+    referenced = {e["sha256"] for e in after}
+    loose = [p for p in root.glob("*/*") if p.is_file() and not p.name.startswith(".")
+             and len(p.name) == 64 and p.name not in referenced] if root.is_dir() else []
+    if not loose:
+        return {"scans_to_reattach": 0, "scans_kept_aside": 0, "scans_aside_folder": None}
+    entries = [{"sha256": p.name, "size": p.stat().st_size,
+                "file_time": datetime.fromtimestamp(p.stat().st_mtime).astimezone().isoformat(timespec="seconds")}
+               for p in loose]
+    folder = keep_aside(data_dir, entries, now, note="Tệp dữ liệu bị thay không đọc được: không rõ hồ sơ")
+    for p in loose:
+        p.unlink()
+    return {"scans_to_reattach": 0, "scans_kept_aside": len(entries), "scans_aside_folder": str(folder)}
+
+
+def keep_aside(data_dir: Path, entries: list[dict], now: datetime, note: str) -> Path:
+    """Copy the stored files of `entries` to <data>/scans-after-restore/<date>/ under names a clerk can
+    read (dossier code, document, the start of the SHA-256), fsync'd, and add them to the folder's
+    manifest.json. Returns the folder."""
+    folder = Path(data_dir) / ASIDE_DIR / now.strftime("%Y-%m-%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {"files": []}
+    root = Path(data_dir) / ATTACHMENTS_DIR
+    for e in entries:
+        document = e.get("document")
+        label = f"{e.get('code') or 'khong-ro-ho-so'}-{f'giay-to-{document}' if document else 'ca-ho-so'}"
+        name = f"{label}-{e['sha256'][:12]}.pdf".replace("/", "-")
+        target = folder / name
+        if not target.is_file():
+            part = folder / (name + ".part")
+            shutil.copyfile(blob_path(root, e["sha256"]), part)
+            with open(part, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(part, target)
+        manifest["files"].append({"file": name, "note": note, "kept_at": now.isoformat(timespec="seconds"),
+                                  **{k: e.get(k) for k in ("code", "dossier_uuid", "document", "name", "pages",
+                                                           "sha256", "size", "added_at", "sync_state", "file_time")
+                                     if e.get(k) is not None}})
+    tmp = folder / "manifest.json.part"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, manifest_path)
+    _fsync_dir(folder)
+    return folder
 
 
 def _file_clock_now(folder) -> float:

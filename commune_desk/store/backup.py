@@ -17,7 +17,7 @@ from pathlib import Path
 from commune_desk import paths
 from commune_desk.errors import InvalidInput, StoreError
 from commune_desk.store import audit, health
-from commune_desk.store.attachments import backup_attachments, restore_attachments
+from commune_desk.store.attachments import backup_attachments, hold_after_restore, restore_attachments
 from commune_desk.store.health import _NAME, BACKUP_DIR, latest_backup, list_backups  # noqa: F401
 
 KEEP = {"daily": 7, "exit": 3, "migration": 3, "manual": 5, "before-restore": 3}
@@ -225,9 +225,11 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
         carried = _carry_code_counters(kept, staged) if kept else None
         recovery = _mark_recovery_due(staged, db_path.parent, codes_safe=carried is not None,
                                       since=(now or datetime.now()).isoformat(timespec="seconds"))
+        restore_attachments(backup, db_path.parent, password, decrypt_file)
+        # scans attached after the backup: listed to be attached again, or kept aside; never orphans
+        scans = hold_after_restore(kept, staged, db_path.parent, now or datetime.now(), recovery_due=recovery)
         os.replace(staged, db_path)
         health.make_private(db_path)
-        restore_attachments(backup, db_path.parent, password, decrypt_file)
     except OSError as exc:
         raise health.explain(exc, db_path) or StoreError(f"Không khôi phục được: {exc}.") from None
     finally:
@@ -235,17 +237,25 @@ def restore(backup: Path, db_path: Path, password: str | None = None, progress=N
             staged.unlink()
     return {"restored_from": str(backup), "path": str(db_path), "kept_aside": str(kept) if kept else None,
             "code_days_carried": carried or 0, "recovery_due": recovery,
-            "codes_on_hold": recovery and carried is None}
+            "codes_on_hold": recovery and carried is None, **scans}
 
 
 def recovery_sentence(result: dict) -> str:
-    """What the clerk is told after a restore of an enrolled desk (command line, Quản trị)."""
-    if not result.get("recovery_due"):
-        return ""
-    text = " Lần đồng bộ tới sẽ lấy lại từ máy chủ các hồ sơ đã tạo sau bản sao lưu"
-    if result.get("codes_on_hold"):
-        text += "; chưa cấp mã hồ sơ mới cho đến khi xong (hãy đồng bộ ngay: commune-desk sync)"
-    return text + "."
+    """What the clerk is told after a restore of an enrolled desk (command line, Quản trị), and
+    what becomes of the scans attached after the backup."""
+    text = ""
+    if result.get("recovery_due"):
+        text = " Lần đồng bộ tới sẽ lấy lại từ máy chủ các hồ sơ đã tạo sau bản sao lưu"
+        if result.get("codes_on_hold"):
+            text += "; chưa cấp mã hồ sơ mới cho đến khi xong (hãy đồng bộ ngay: commune-desk sync)"
+        text += "."
+    if result.get("scans_to_reattach"):
+        text += (f" {result['scans_to_reattach']} bản quét đính kèm sau bản sao lưu vẫn còn trên máy và được gắn lại "
+                 "vào hồ sơ của chúng" + (" khi hồ sơ được lấy lại từ máy chủ." if result.get("recovery_due") else "."))
+    if result.get("scans_kept_aside"):
+        text += (f" {result['scans_kept_aside']} bản quét không gắn lại được vào hồ sơ nào được giữ riêng tại "
+                 f"{result['scans_aside_folder']} (danh sách trong manifest.json).")
+    return text
 
 
 def _carry_code_counters(old: Path, new: Path) -> int | None:

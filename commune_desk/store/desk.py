@@ -107,6 +107,8 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         self.act_as(process_account.get())
         self._calendar: OfficeCalendar | None = None
         self._config: OfficeConfig | None = None
+        if self.read_only is None:
+            self.reattach_scans()           # after a restore: scans back under the dossiers it has
 
     @contextmanager
     def using(self):

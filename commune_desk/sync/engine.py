@@ -101,6 +101,7 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
             # own changes back, and the other devices' (a former enrolment of this desk among
             # them) pulled: no code the server holds can be issued again
             outbox.finish_recovery(desk, desk.now())
+        desk.reattach_scans()               # scans of dossiers the recovery brought back, with their upload state
         if opts.attachments:
             from commune_desk.sync.attachments import send_attachments
             send_attachments(desk, transport, opts, result, lambda: _push_all(desk, transport, opts, result))
