@@ -269,6 +269,16 @@ class Attachments:
         return {"reattached": reattached, "kept_aside": len(aside), "waiting": len(waiting),
                 "aside_folder": str(folder) if folder else None}
 
+    def reattach_scans_safely(self) -> dict | None:
+        """reattach_scans at opening: a locked file or a full disk must not stop the desk opening;
+        the list stays, and the next opening or sync pass attaches them."""
+        from peewee import OperationalError
+        try:
+            return self.reattach_scans()
+        except (OperationalError, OSError) as exc:
+            log.warning("scans after a restore not attached yet: %s", exc)
+            return None
+
     def _reattach(self, dossier: Dossier, e: dict) -> int:
         document = e.get("document")
         same = Attachment.select().where(Attachment.dossier == dossier, Attachment.sha256 == e["sha256"],

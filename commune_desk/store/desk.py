@@ -108,7 +108,7 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         self._calendar: OfficeCalendar | None = None
         self._config: OfficeConfig | None = None
         if self.read_only is None:
-            self.reattach_scans()           # after a restore: scans back under the dossiers it has
+            self.reattach_scans_safely()    # after a restore: scans back under the dossiers it has
 
     @contextmanager
     def using(self):
