@@ -8,6 +8,7 @@ from tkinter import filedialog, ttk
 
 from commune_desk.errors import DeskError
 from commune_desk.gui import dialogs
+from commune_desk.gui.widgets import wrap_to_width
 from commune_desk.store import backup, health
 
 log = logging.getLogger("commune_desk.gui")
@@ -86,7 +87,8 @@ class BackupTab(ttk.Frame):
         self.progress = ttk.Progressbar(self, maximum=100, length=420)
         self.progress.pack(anchor="w", pady=4)
         self.state = ttk.Label(self, text="", style="Ok.TLabel", wraplength=1000)
-        self.state.pack(anchor="w")
+        self.state.pack(anchor="w", fill="x")
+        wrap_to_width(self.state)               # a restore names long paths (the file and scans kept aside)
         self.listing = ttk.Treeview(self, columns=("name", "size"), show="headings", height=8)
         self.listing.heading("name", text="Bản sao lưu trong thư mục dữ liệu")
         self.listing.heading("size", text="Dung lượng")

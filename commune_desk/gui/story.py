@@ -57,7 +57,8 @@ def describe_event(e) -> tuple[str, str, str, str, str]:
     elif e.kind == "export":
         what = f"Xuất PDF mẫu {data.get('form', '')}"
     elif e.kind == "attachment_added":
-        what = "Đính kèm bản số hoá"
+        what = "Đính kèm bản số hoá" + (" (gắn lại sau khôi phục bản sao lưu)"
+                                        if data.get("reattached_after_restore") else "")
         documents = snap.get("documents") or []
         doc = data.get("document")
         where = f"Giấy tờ {doc}: {documents[doc - 1]['name']}" if doc and doc <= len(documents) else "Cả hồ sơ"

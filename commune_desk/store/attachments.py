@@ -220,10 +220,9 @@ class Attachments:
                 continue
         if not candidates:
             return []
-        once = referenced_by_replaced(self.data_dir)
-        if once is None:            # a replaced file that cannot be read may point to any of them
-            return _unlink_all([p for p in candidates if p.name.startswith(".")])    # stray temporary files
-        return _unlink_all([p for p in candidates if p.name not in once])
+        once, unreadable_until = referenced_by_replaced(self.data_dir)
+        return _unlink_all([p for p in candidates if p.name.startswith(".") or (
+            p.name not in once and (unreadable_until is None or _mtime(p) > unreadable_until))])
 
     # ---- after a restore -------------------------------------------------------------------
 
@@ -297,6 +296,13 @@ class Attachments:
         return 1
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
 def _unlink_all(paths: list) -> list[str]:
     removed = []
     for path in paths:
@@ -342,15 +348,22 @@ def _read_entries(db_file: Path) -> list[dict] | None:
         return None
 
 
-def referenced_by_replaced(data_dir: Path) -> set | None:
-    """The files every replaced desk file in the data folder points to; None if one cannot be read."""
-    shas = set()
+def referenced_by_replaced(data_dir: Path) -> tuple[set, float | None]:
+    """The files the replaced desk files in the data folder point to, and, when one of them cannot
+    be read, the time of its last write: it may point to any file written before then (a row commits
+    after its file, so a file written later is not one of its)."""
+    shas, unreadable_until = set(), None
     for old in Path(data_dir).glob(REPLACED_GLOB):
         entries = _read_entries(old)
-        if entries is None:
-            return None
-        shas |= {e["sha256"] for e in entries}
-    return shas
+        if entries is not None:
+            shas |= {e["sha256"] for e in entries}
+            continue
+        for part in (old, old.with_name(old.name + "-wal")):
+            try:
+                unreadable_until = max(unreadable_until or 0.0, part.stat().st_mtime)
+            except OSError:
+                continue
+    return shas, unreadable_until
 
 
 def _key(e: dict) -> tuple:

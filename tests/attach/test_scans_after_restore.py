@@ -134,6 +134,22 @@ def test_with_the_replaced_file_unreadable_the_scans_are_kept_aside_and_the_cler
     assert (day / kept[on_b]["file"]).is_file()
     assert len(listed(data, a)) == 1
 
+    # the unreadable replaced file might point to any file written before it was last written, and
+    # to none written after it: an old unreferenced file stays, a crash orphan from after it goes
+    [replaced] = data.glob("desk.sqlite3.*.replaced")
+    desk = Desk(data, clock=clock)
+    try:
+        old = desk.store_files([scan(tmp_path / "old.pdf", 7)])
+        orphan = desk.store_files([scan(tmp_path / "crash.pdf", 8)])
+        st = replaced.stat()
+        os.utime(replaced, (st.st_atime, st.st_mtime - 3 * 3600))
+        os.utime(desk.attachments_dir / old.sha256[:2] / old.sha256, (st.st_atime, st.st_mtime - 4 * 3600))
+        os.utime(desk.attachments_dir / orphan.sha256[:2] / orphan.sha256, (st.st_atime, st.st_mtime - 2 * 3600))
+        assert desk.clean_attachments() == [orphan.sha256]
+        assert old.sha256 in stored(data)
+    finally:
+        desk.close()
+
 
 def test_a_crash_orphan_is_still_removed_after_a_restore(desk, tmp_path, clock):
     """The clean-up keeps its purpose: a file no database ever pointed to (the crash between the

@@ -71,3 +71,33 @@ def test_closing_the_window_leaves_a_checked_backup(desk, messages):
     assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM dossier").fetchone()[0] == 1
     con.close()
+
+
+def test_a_restore_in_the_window_keeps_the_scans_attached_after_the_backup(app, tmp_path):
+    """The scan of a dossier the backup has comes back under it; the scan of a dossier the backup
+    lacks (a desk not enrolled: nothing brings it back) is kept aside, and the tab says where."""
+    import pikepdf
+    desk = app.desk
+    first = accept(desk, "Trần Thị Lan")
+    saved = backup.make_backup(desk.path, reason="manual")
+    files = []
+    for seed in (1, 2):
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.Root.Scan = pikepdf.Stream(pdf, random.Random(seed).randbytes(3000))
+        pdf.save(tmp_path / f"scan{seed}.pdf", compress_streams=False)
+        files.append(tmp_path / f"scan{seed}.pdf")
+    on_first = desk.attach(first.code, [files[0]])
+    later = accept(desk, "Lê Văn Ước")
+    desk.attach(later.code, [files[1]])
+    app.show("admin")
+    tab = app.screens["admin"].backups
+    tab.restore_from(saved)
+    wait_background(app)
+    text = tab.state.cget("text")
+    assert "1 bản quét đính kèm sau bản sao lưu vẫn còn trên máy và được gắn lại vào hồ sơ của chúng." in text
+    assert "1 bản quét không gắn lại được vào hồ sơ nào được giữ riêng tại" in text
+    aside = app.desk.data_dir / "scans-after-restore"
+    [kept] = [p for p in aside.rglob("*.pdf")]
+    assert kept.name.startswith(later.code) and kept.read_bytes() == files[1].read_bytes()
+    assert [a.sha256 for a in app.desk.attachments_of(app.desk.dossier(first.code))] == [on_first.sha256]
