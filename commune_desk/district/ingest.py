@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from peewee import IntegrityError
 
-from commune_desk.district import db as district_db
+from commune_desk.district import db as district_db, digitised
 from commune_desk.district.figures import REPORT_COLUMNS, report_values
 from commune_desk.district.models import Commune, Device, database
 from commune_desk.errors import DeskError
@@ -387,6 +387,8 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     _bulk_update_dossiers([
         (r.code, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")), canonical(r.snap),
          r.snapshot_at, received_iso, *report_values(r.snap), r.version, r.id) for r in touched.values()])
+    if touched:                  # a new checklist of a dossier with scans: judged again (district.digitised)
+        digitised.refresh(database.obj, digitised.with_scans(database.obj, [r.id for r in touched.values()]))
     return acks
 
 

@@ -107,6 +107,7 @@ class Dossier(BaseModel):
     finished_s = BigIntegerField(null=True)
     stopped_s = BigIntegerField(null=True)
     version = IntegerField(default=0)            # 0016: changes applied to this dossier
+    digitised = SmallIntegerField()              # 0021 (DEFAULT 0): digitised by rules.digitise (district.digitised)
 
 
 class Publication(BaseModel):

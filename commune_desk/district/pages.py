@@ -22,6 +22,10 @@ form.card button { padding: .4rem 1.2rem; font-size: 1rem; }
 dl.result dt { font-weight: bold; margin-top: .4rem; }
 .flag { color: #8b1a1a; font-size: .85rem; font-weight: bold; margin-top: .2rem; min-width: 12rem; }
 tr.warn td { background: #fff4d6; }
+.digitised { font-size: .85rem; color: #333; white-space: nowrap; }
+div.review { margin-top: .3rem; }
+form.review { margin-top: .4rem; }
+form.review input { width: 18rem; max-width: 100%; }
 """
 
 BASE = """<!doctype html>
@@ -108,6 +112,7 @@ DASHBOARD = """{% extends "base.html" %}
 {% for row in rows %}
 <tr data-agency="{{ row.agency_code }}">
 <td class="text"><a href="{{ url_for('commune_page.show', agency_code=row.agency_code) }}">{{ row.name }}</a> <small>({{ row.agency_code }})</small>
+<div class="digitised" title="Hồ sơ nhận trong kỳ có bản quét đủ các giấy tờ đã nộp trên máy chủ">Số hoá: {{ row.digitised }}</div>
 {%- for f in row.flags %}<div class="flag">{{ f }}</div>{% endfor %}</td>
 <td class="received">{{ row.r.received }}</td><td>{{ row.r.carried_over }}</td><td class="new">{{ row.r.new }}</td>
 <td>{{ row.r.new_by_channel['1'] }}</td><td class="online">{{ row.r.new_by_channel['2'] }}</td><td>{{ row.r.new_by_channel['3'] }}</td>

@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 from commune_desk.catalog import parse_catalog
-from commune_desk.district import db as district_db
+from commune_desk.district import db as district_db, digitised
 from commune_desk.district.admin import get_commune, now
 from commune_desk.district.figures import REPORT_COLUMNS, report_values
 from commune_desk.district.models import Dossier, Publication, database
@@ -73,6 +73,7 @@ def _move(row: Dossier, target: Status, note: str, at) -> Publication:
         snap["resolved_at"] = snap.get("resolved_at") or iso
     Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at, version=snap["version"],
                    **dict(zip(REPORT_COLUMNS, report_values(snap)))).where(Dossier.id == row.id).execute()
+    digitised.refresh(database.obj, [row.id])
     return Publication.create(uuid=str(uuid.uuid4()), commune=row.commune_id, kind="status",
                               data={"dossier": snap, "status": int(target), "note": note}, at=at)
 

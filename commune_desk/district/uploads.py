@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from flask import Blueprint, Response, current_app, g, request
 from peewee import IntegrityError, fn
 
-from commune_desk.district import api, ingest
+from commune_desk.district import api, digitised, ingest
 from commune_desk.district.filestore import DiskStore
 from commune_desk.district.models import Attachment, Dossier, Upload, database
 
@@ -160,9 +160,23 @@ def create():
                                          (Attachment.document == doc) if doc is not None
                                          else Attachment.document.is_null())
         if not link.exists():
-            Attachment.create(commune=g.commune.id, dossier=dossier.id, sha256=sha, document=doc,
-                              name=(meta.get("filename") or "")[:255], device=g.device.id, created_at=ingest.now())
+            link_file(dossier, sha, doc, (meta.get("filename") or "")[:255], g.device.id)
     return _empty(201, Location=f"{bp.url_prefix}/{sha}", Upload_Offset=_offset(upload))
+
+
+def link_file(dossier: Dossier, sha256: str, document: int | None, name: str, device_id: int | None) -> Attachment:
+    """In the caller's transaction: the file is one of the dossier's scans (it counts once whole)."""
+    row = Attachment.create(commune=dossier.commune_id, dossier=dossier.id, sha256=sha256, document=document,
+                            name=name, device=device_id, created_at=ingest.now())
+    digitised.refresh(database.obj, [dossier.id])
+    return row
+
+
+def completed(upload_id: int, sha256: str) -> None:
+    """In the caller's transaction: the file arrived whole and verified; its dossiers' scans count."""
+    Upload.update(complete=True, completed_at=ingest.now()).where(Upload.id == upload_id).execute()
+    digitised.refresh(database.obj, [a.dossier_id for a in Attachment.select(Attachment.dossier)
+                                     .where(Attachment.sha256 == sha256)])
 
 
 def _offset(upload: Upload) -> int:
@@ -261,7 +275,7 @@ def patch(sha256):
                               "Tệp nhận đủ nhưng không khớp mã SHA-256; quầy sẽ gửi lại từ đầu.")
             store().put(sha256, staging)
             with database.atomic():
-                Upload.update(complete=True, completed_at=ingest.now()).where(Upload.id == upload.id).execute()
+                completed(upload.id, sha256)
             with contextlib.suppress(OSError):        # no append can follow; Windows keeps it
                 (store().partial / f".{sha256}.lock").unlink()
     return _empty(204, Upload_Offset=current)

@@ -8,9 +8,10 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from commune_desk.district import admin, desk_watch, figures, limits
+from commune_desk.district import admin, desk_watch, digitised, figures, limits
 from commune_desk.district.models import Commune, Device, Dossier, Staff, database
 from commune_desk.errors import DeskError
+from commune_desk.rules import digitise
 from commune_desk.rules.codes import parse_code
 from commune_desk.rules.office_calendar import TZ, local
 from commune_desk.rules.report import format_rate, from_counts, judged_at, period_bounds
@@ -180,11 +181,13 @@ def dashboard(staff: Staff):
     _, end_at = period_bounds(start, end)
     reports, overdue_items = figures.all_communes(database.obj, start, end, now)
     flags = desk_watch.flags_by_commune()
+    scanned = digitised.period_digitised(database.obj, start, end)
     rows = []
     for commune in Commune.select().order_by(Commune.name):
         r = reports.get(commune.id) or from_counts({}, start, end, judged_at(end, now))
         rows.append({"id": commune.id, "agency_code": commune.agency_code, "name": commune.name, "r": r,
-                     "rate": format_rate(r.on_time_rate).replace(" ", ""), "flags": flags.get(commune.id, [])})
+                     "rate": format_rate(r.on_time_rate).replace(" ", ""), "flags": flags.get(commune.id, []),
+                     "digitised": format_rate(digitise.rate(scanned.get(commune.id, 0), r.new))})
     names = {row["id"]: row["name"] for row in rows}
     overdue = [{**o.__dict__, "commune": names.get(cid, ""), "due_vn": when(o.due_at)} for cid, o in overdue_items]
     return render_template("dashboard.html", rows=rows, overdue=overdue, error=error, staff=staff,
