@@ -25,7 +25,8 @@ tr.warn td { background: #fff4d6; }
 .digitised { font-size: .85rem; color: #333; white-space: nowrap; }
 div.review { margin-top: .3rem; }
 form.review { margin-top: .4rem; }
-form.review input { width: 18rem; max-width: 100%; }
+form.review label { display: block; }
+form.review input { display: block; width: 100%; box-sizing: border-box; margin: .2rem 0 .3rem; padding: .25rem; }
 """
 
 BASE = """<!doctype html>
