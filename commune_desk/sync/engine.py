@@ -50,6 +50,8 @@ class PassResult:
     recovered: int = 0              # own changes got back from the server after a restore
     recovered_dossiers: int = 0     # of which dossiers the desk lacked
     recovery_error: str | None = None
+    scans_reattached: int = 0       # scans of recovered dossiers attached again (store/attachments.py)
+    scans_kept_aside: int = 0       # scans whose dossier did not come back: in <data>/scans-after-restore/
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,7 +103,8 @@ def run_pass(desk, opts: Options | None = None) -> PassResult:
             # own changes back, and the other devices' (a former enrolment of this desk among
             # them) pulled: no code the server holds can be issued again
             outbox.finish_recovery(desk, desk.now())
-        desk.reattach_scans()               # scans of dossiers the recovery brought back, with their upload state
+        scans = desk.reattach_scans()       # scans of dossiers the recovery brought back, with their upload state
+        result.scans_reattached, result.scans_kept_aside = scans["reattached"], scans["kept_aside"]
         if opts.attachments:
             from commune_desk.sync.attachments import send_attachments
             send_attachments(desk, transport, opts, result, lambda: _push_all(desk, transport, opts, result))

@@ -43,6 +43,8 @@ def sync_status(desk) -> dict:
         **recovery_fields(settings, enrolled),
         # scans wait separately (sync/attachments.py): count and bytes, refused by the server
         **{f"attachments_{k}": v for k, v in desk.attachment_counts().items()},
+        # scans a restore found after the backup, waiting for their dossier to come back
+        "attachments_after_restore": desk.scans_after_restore()["waiting"],
     }
 
 

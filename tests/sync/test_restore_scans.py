@@ -1,6 +1,7 @@
 """Scans attached after a backup survive its restore on an enrolled desk: the clean-up leaves them,
 the recovery brings their dossier back, they are listed under it again, and the one the server
-never got is sent, byte-identical. On SQLite and PostgreSQL."""
+never got is sent, byte-identical; the scan of a dossier the server never had is kept aside with
+a manifest. On SQLite and PostgreSQL."""
 
 import json
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 from commune_desk.rules.intake import IntakeForm
 from commune_desk.store import backup
 from commune_desk.store.desk import Desk
-from commune_desk.sync import run_pass
+from commune_desk.sync import run_pass, sync_status
 from harness import ROOT, Clock, enroll, intake, make_desk, sync_options
 
 
@@ -47,11 +48,13 @@ def test_scans_attached_after_a_backup_come_back_under_their_dossier_and_the_uns
         first = run_pass(desk, sync_options(server.url))
         assert first.attachments_sent == 1
         unsent = desk.attach(b.code, [scan(tmp_path / "unsent.pdf", 2)])   # exists nowhere else
+        c = desk.intake(IntakeForm(procedure_id="CT-CK", name="Đỗ Văn Cảnh"))   # never reached the server
+        desk.attach(c.code, [scan(tmp_path / "c.pdf", 3)])
     finally:
         desk.close()
 
     result = backup.restore(saved, data / "desk.sqlite3")
-    assert result["recovery_due"] and result["scans_to_reattach"] == 2
+    assert result["recovery_due"] and result["scans_to_reattach"] == 3
     assert "được gắn lại vào hồ sơ của chúng khi hồ sơ được lấy lại từ máy chủ" in backup.recovery_sentence(result)
 
     # an hour and a half on, the clean-up runs: both files stay
@@ -61,10 +64,13 @@ def test_scans_attached_after_a_backup_come_back_under_their_dossier_and_the_uns
     try:
         assert desk.clean_attachments() == []
         assert desk.attachment_file(sent).is_file() and desk.attachment_file(unsent).is_file()
+        assert sync_status(desk)["attachments_after_restore"] == 3      # waiting for B and C to come back
 
         res = run_pass(desk, sync_options(server.url))
         assert res.error is None and res.recovered_dossiers == 1
         assert res.attachments_sent == 1                       # only the one the server never got
+        assert (res.scans_reattached, res.scans_kept_aside) == (2, 1)
+        assert sync_status(desk)["attachments_after_restore"] == 0
     finally:
         desk.close()
 
@@ -75,3 +81,8 @@ def test_scans_attached_after_a_backup_come_back_under_their_dossier_and_the_uns
     assert sorted(a["sha256"] for a in on_server) == sorted([sent.sha256, unsent.sha256])
     [copy] = [p for p in (server.workdir / "district-files" / "files").rglob(unsent.sha256 + "*") if p.is_file()]
     assert copy.read_bytes() == (tmp_path / "unsent.pdf").read_bytes()
+    # C never reached the server, so the recovery could not bring it back: its scan is kept aside
+    [kept] = list((data / "scans-after-restore").rglob("*.pdf"))
+    assert kept.name.startswith(c.code) and kept.read_bytes() == (tmp_path / "c.pdf").read_bytes()
+    [entry] = json.loads((kept.parent / "manifest.json").read_text("utf-8"))["files"]
+    assert (entry["code"], entry["file"]) == (c.code, kept.name)
