@@ -148,6 +148,10 @@ def main() -> None:
                 shot(d, f"district-commune-reviewed{suffix}.png")
                 d.get(server.url + "/quan-ly")
                 shot(d, f"district-dashboard-reviewed{suffix}.png")
+            # the review in the server's log of staff actions, at the foot of /quan-tri
+            driver.get(server.url + "/quan-tri")
+            driver.execute_script("document.getElementById('nhat-ky').scrollIntoView()")
+            shot(driver, "district-admin-log.png")
         finally:
             narrow.quit()
         driver.delete_all_cookies()

@@ -15,6 +15,7 @@ from commune_desk.district import admin
 from commune_desk.district.models import Change, DeskAudit, Device, FlagReview, Staff, database
 from commune_desk.errors import NotAllowed, NotFound
 from commune_desk.rules import clock
+from commune_desk.rules.office_calendar import local
 from commune_desk.rules.text import clean
 
 NOTE_MAX = 500
@@ -118,7 +119,8 @@ def acknowledge(device_id, staff: Staff, note: str, commune_id: int | None = Non
         else:
             DeskAudit.delete().where(same).execute()      # its next push sets the head afresh
         admin.log_action(staff, "xem-xet-co-nhat-ky", f"{device.commune.agency_code} quầy {device.desk}",
-                         f"nhật ký bị sửa đến mục {row.head_seq}, phát hiện {row.broken_at.isoformat()}: {note}", at)
+                         f"nhật ký bị sửa đến mục {row.head_seq}, phát hiện lúc {local(row.broken_at):%H:%M ngày %d/%m/%Y}: "
+                         f"{note}", at)
     return review
 
 
