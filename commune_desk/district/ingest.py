@@ -5,7 +5,10 @@ transaction under the commune's writer lock, so two retries of one batch cannot 
 A change carrying a dossier snapshot also moves the dossier row forward — ordered by the
 dossier's version and the server's receipt order, never by the desk's clock: a change made on
 the version the server holds is applied and makes the next version; one made on an older
-version is a conflict, kept (stale_base) but not applied (docs/sync-protocol.md). A change
+version is a conflict, kept (stale_base) but not applied (docs/sync-protocol.md). A change that
+names the change it builds on (data.base) is applied only when that is the change the server
+applied last to the dossier (dossier.last_change), so a desk's chain built on its own refused
+change is refused with it, whatever its version number says. A change
 whose time lies beyond CLOCK_TOLERANCE_S of the server's clock is accepted and flagged.
 """
 
@@ -97,7 +100,7 @@ def _copy_field(value) -> str:
 
 
 _UPDATED = ("code", "status", "received_at", "due_at", "snapshot", "snapshot_at", "updated_at") + REPORT_COLUMNS \
-    + ("version",)
+    + ("version", "last_change")
 _PG_TYPES = {"status": "::integer", "channel": "::integer", "by_post": "::smallint", "extended": "::smallint",
              "rating_score": "::smallint", "received_s": "::bigint", "due_s": "::bigint", "finished_s": "::bigint",
              "stopped_s": "::bigint", "version": "::integer"}
@@ -203,6 +206,8 @@ def check_change(change, commune: Commune, data_json: str = "") -> str | None:
             return "Mã định danh hồ sơ của sự kiện không khớp bản ghi hồ sơ."
     elif change.get("dossier_uuid") is not None and not p.is_uuid(change.get("dossier_uuid")):
         return "Mã định danh hồ sơ của sự kiện không hợp lệ."
+    if "base" in data and not p.is_uuid(data["base"]):
+        return "Thay đổi mà sự kiện này dựa vào (base) không phải mã định danh hợp lệ."
     return None
 
 
@@ -251,11 +256,11 @@ def record_clock(device: Device, offset_s: float, at: datetime) -> None:
 
 class _Row:
     """What a batch needs of a dossier row (read as plain columns, not as a model)."""
-    __slots__ = ("id", "uuid", "code", "commune_id", "snapshot_at", "version", "snap", "received")
+    __slots__ = ("id", "uuid", "code", "commune_id", "snapshot_at", "version", "last_change", "snap", "received")
 
-    def __init__(self, id_, uuid, code, commune_id, snapshot_at, version=0):
+    def __init__(self, id_, uuid, code, commune_id, snapshot_at, version=0, last_change=None):
         self.id, self.uuid, self.code, self.commune_id = id_, uuid, code, commune_id
-        self.snapshot_at, self.version = snapshot_at, version or 0
+        self.snapshot_at, self.version, self.last_change = snapshot_at, version or 0, last_change
         self.snap = None
 
 
@@ -296,7 +301,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     named = {c["dossier_uuid"] for c in valid if "dossier" not in c["data"] and c.get("dossier_uuid")}
     d_uuids = list({s["uuid"] for s in snaps} | named)
     d_codes = list({s["code"] for s in snaps if s.get("code")})
-    cols = '"id", "uuid", "code", "commune_id", "snapshot_at", "version"'
+    cols = '"id", "uuid", "code", "commune_id", "snapshot_at", "version", "last_change"'
     by_uuid, by_code = {}, {}
     if len(d_uuids) <= 250 and len(d_codes) <= 250:
         # one round trip for both lookups
@@ -318,6 +323,10 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
             by_uuid[r[1]] = _Row(*r)
         for r in _select_in(f'SELECT {cols} FROM "dossier" WHERE "code" IN ({{}})', d_codes):
             by_code[r[2]] = by_uuid.get(r[1]) or _Row(*r)
+    # a dossier written before the server kept last changes is ordered by version until its first
+    # change after the upgrade; a change built on one the server kept as a conflict is refused too
+    refused = _stored_conflicts([c["data"]["base"] for c in valid if "dossier" in c["data"] and "base" in c["data"]
+                                 and getattr(by_uuid.get(c["data"]["dossier"]["uuid"]), "last_change", 1) is None])
     new_changes, new_dossiers, touched = [], {}, {}
     for change in sorted(valid, key=lambda c: c["seq"]):
         uid = change["uuid"]
@@ -326,6 +335,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
             acks[uid] = ((p.DUPLICATE, "") if known[uid] == digest else
                          (p.CONFLICT, "Máy chủ đã có một thay đổi cùng mã định danh nhưng nội dung khác."))
             continue
+        refused.add(uid)              # until it is stored below without a conflict
         snap = change["data"].get("dossier")
         at_iso = _iso(change["at"])
         stale, skew = None, _skew(change["at"], received)
@@ -349,44 +359,48 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
                 acks[uid] = (p.CONFLICT, f"Hồ sơ đã có mã {row.code} trên máy chủ, khác mã {code}.")
                 continue
             base = change["data"].get("base_version")
+            after = change["data"].get("base", _NO_BASE)
             if row is None:
-                row = _Row(None, snap["uuid"], code, commune.id, at_iso, _version_of(snap))
+                row = _Row(None, snap["uuid"], code, commune.id, at_iso, _version_of(snap), uid)
                 row.snap = snap
                 by_uuid[snap["uuid"]] = row
                 new_dossiers[snap["uuid"]] = row
                 if code:
                     by_code[code] = row
-            elif _moves(row, base, snap, at_iso):
+            elif _moves(row, base, snap, at_iso, after, refused):
                 row.code, row.snap, row.snapshot_at = code, snap, at_iso
                 row.version = max(row.version, _version_of(snap))
+                row.last_change = uid
                 if code:
                     by_code[code] = row
                 if snap["uuid"] not in new_dossiers:
                     touched[snap["uuid"]] = row
-            elif base is not None:
-                stale = base           # made on an older version: kept for both desks, not applied
+            elif base is not None or after is not _NO_BASE:
+                # made on an older version, or on a change the server did not apply: kept for both
+                # desks, not applied
+                stale = base if isinstance(base, int) and not isinstance(base, bool) else row.version
         known[uid] = digest
         new_changes.append((
             uid, commune.id, device.id, device.desk, change["seq"], change["kind"], at_iso,
             change.get("actor", ""), (snap or {}).get("uuid") or change.get("dossier_uuid"),
             digest, data_json[uid], received_iso, stale, skew))
         if stale is not None:
-            acks[uid] = (p.CONFLICT, (f"Hồ sơ {snap.get('code') or ''} đã được thay đổi ở nơi khác (phiên bản "
-                                      f"{by_uuid[snap['uuid']].version} trên máy chủ) sau phiên bản {stale} mà "
-                                      "thay đổi này dựa vào; thay đổi được lưu để đối chiếu nhưng không áp dụng. "
-                                      "Hãy xem lại hồ sơ sau khi đồng bộ.").replace("Hồ sơ  ", "Hồ sơ "))
-        elif skew is not None:
+            acks[uid] = (p.CONFLICT, _stale_reason(snap, by_uuid[snap["uuid"]].version, stale))
+            continue                  # stays in `refused`: a change built on it is refused too
+        refused.discard(uid)
+        if skew is not None:
             acks[uid] = (p.ACCEPTED, f"Thời điểm của thay đổi nhanh hơn đồng hồ máy chủ {skew:.0f} giây.")
         else:
             acks[uid] = (p.ACCEPTED, "")
     _bulk_insert("change", CHANGE_COLUMNS, new_changes)
     _bulk_insert("dossier", DOSSIER_COLUMNS, [
         (r.uuid, r.code, commune.id, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")),
-         canonical(r.snap), r.snapshot_at, received_iso, *report_values(r.snap), r.version)
+         canonical(r.snap), r.snapshot_at, received_iso, *report_values(r.snap), r.version, r.last_change)
         for r in new_dossiers.values()])
     _bulk_update_dossiers([
         (r.code, r.snap["status"], _iso(r.snap["received_at"]), _iso(r.snap.get("due_at")), canonical(r.snap),
-         r.snapshot_at, received_iso, *report_values(r.snap), r.version, r.id) for r in touched.values()])
+         r.snapshot_at, received_iso, *report_values(r.snap), r.version, r.last_change, r.id)
+        for r in touched.values()])
     if touched:                  # a new checklist of a dossier with scans: judged again (district.digitised)
         digitised.refresh(database.obj, digitised.with_scans(database.obj, [r.id for r in touched.values()]))
     return acks
@@ -397,12 +411,44 @@ def _version_of(snap: dict) -> int:
     return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
 
 
-def _moves(row: _Row, base, snap: dict, at_iso: str) -> bool:
-    """Whether a change moves the dossier row. A versioned change (it names `base_version`) does
-    when made on the version the server holds, or on a later one of its own desk's chain; a change
-    made on an older version does not, whatever its time says. A change that changes no state (a
-    print) never does. Only a desk from before versions (no version in its snapshot) is still
-    ordered by its own time."""
+_NO_BASE = object()       # a change from a desk that does not name the change it builds on
+
+
+def _stored_conflicts(uuids: list) -> set:
+    """Which of these changes the server keeps as conflicts (made on an older version)."""
+    if not uuids:
+        return set()
+    return {u for (u,) in _select_in('SELECT "uuid" FROM "change" WHERE "uuid" IN ({}) '
+                                     'AND "stale_base" IS NOT NULL', list(set(uuids)))}
+
+
+def _stale_reason(snap: dict, server_version: int, stale: int) -> str:
+    code = snap.get("code") or ""
+    if stale < server_version:
+        text = (f"Hồ sơ {code} đã được thay đổi ở nơi khác (phiên bản {server_version} trên máy chủ) sau phiên "
+                f"bản {stale} mà thay đổi này dựa vào; thay đổi được lưu để đối chiếu nhưng không áp dụng. "
+                "Hãy xem lại hồ sơ sau khi đồng bộ.")
+    else:
+        text = (f"Hồ sơ {code}: thay đổi này nối tiếp một thay đổi trước đó không được máy chủ áp dụng "
+                f"(phiên bản {server_version} trên máy chủ là thay đổi ở nơi khác); thay đổi được lưu để đối "
+                "chiếu nhưng không áp dụng. Hãy xem lại hồ sơ sau khi đồng bộ.")
+    return text.replace("Hồ sơ  ", "Hồ sơ ").replace("Hồ sơ :", "Hồ sơ:")
+
+
+def _moves(row: _Row, base, snap: dict, at_iso: str, after=_NO_BASE, refused: set = frozenset()) -> bool:
+    """Whether a change moves the dossier row. A change that names the change it builds on
+    (`data.base`) does only when that is the change the server applied last to this dossier: one
+    built on a change the server did not apply (a desk's chain on its own stale copy) does not,
+    whatever its version says. A dossier whose last change the server does not know (written
+    before it kept it) falls back on versions, and refuses a change built on one it kept as a
+    conflict. A versioned change (it names `base_version`) moves the row when made on the version
+    the server holds, or on a later one of its own desk's chain; a change made on an older version
+    does not, whatever its time says. A change that changes no state (a print) never does. Only a
+    desk from before versions (no version in its snapshot) is still ordered by its own time."""
+    if after is not _NO_BASE and row.last_change is not None:
+        return after == row.last_change
+    if after is not _NO_BASE and after in refused:
+        return False
     if isinstance(base, int) and not isinstance(base, bool):
         return base >= row.version
     if "version" in snap:
@@ -426,7 +472,7 @@ def _later_or_same(a: str, b: str) -> bool:
 CHANGE_COLUMNS = ("uuid", "commune_id", "device_id", "desk", "local_seq", "kind", "at", "actor",
                   "dossier_uuid", "digest", "data", "received_at", "stale_base", "clock_skew_s")
 DOSSIER_COLUMNS = ("uuid", "code", "commune_id", "status", "received_at", "due_at", "snapshot",
-                   "snapshot_at", "updated_at") + REPORT_COLUMNS + ("version",)
+                   "snapshot_at", "updated_at") + REPORT_COLUMNS + ("version", "last_change")
 
 
 # ---- the desk's audit chain ------------------------------------------------------------------

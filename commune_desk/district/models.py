@@ -108,6 +108,7 @@ class Dossier(BaseModel):
     stopped_s = BigIntegerField(null=True)
     version = IntegerField(default=0)            # 0016: changes applied to this dossier
     digitised = SmallIntegerField()              # 0021 (DEFAULT 0): digitised by rules.digitise (district.digitised)
+    last_change = CharField(null=True)           # 0022: uuid of the change (or status publication) applied last
 
 
 class Publication(BaseModel):

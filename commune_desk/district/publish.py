@@ -71,10 +71,12 @@ def _move(row: Dossier, target: Status, note: str, at) -> Publication:
     if target == Status.RETURNED:
         snap["returned_at"] = iso
         snap["resolved_at"] = snap.get("resolved_at") or iso
+    published = str(uuid.uuid4())                   # the change the dossier was last moved by
     Dossier.update(status=int(target), snapshot=snap, snapshot_at=at, updated_at=at, version=snap["version"],
+                   last_change=published,
                    **dict(zip(REPORT_COLUMNS, report_values(snap)))).where(Dossier.id == row.id).execute()
     digitised.refresh(database.obj, [row.id])
-    return Publication.create(uuid=str(uuid.uuid4()), commune=row.commune_id, kind="status",
+    return Publication.create(uuid=published, commune=row.commune_id, kind="status",
                               data={"dossier": snap, "status": int(target), "note": note}, at=at)
 
 

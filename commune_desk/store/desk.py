@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 from peewee import fn
 
@@ -203,16 +204,22 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
 
     # ---- writing -------------------------------------------------------------------------
 
-    def _event(self, kind: str, dossier: Dossier | None = None, sync: bool = True, **data) -> Event:
+    def _event(self, kind: str, dossier: Dossier | None = None, sync: bool = True, event_uuid: str | None = None,
+               **data) -> Event:
+        event_uuid = event_uuid or str(uuid4())
         if dossier is not None and kind in VERSIONED_KINDS and "base_version" not in data:
-            # the change names the version it was made on; the dossier moves to the next one
+            # the change names the version it was made on and the change it builds on (the last one
+            # this desk applied, its own or pulled); the dossier moves to the next version
             # (a base_version given: the caller wrote the row at the next version already)
             data["base_version"] = dossier.version or 0
+            if dossier.last_change:
+                data["base"] = dossier.last_change
             dossier.version = data["base_version"] + 1
-            Dossier.update(version=dossier.version).where(Dossier.id == dossier.id).execute()
+            dossier.last_change = event_uuid
+            Dossier.update(version=dossier.version, last_change=event_uuid).where(Dossier.id == dossier.id).execute()
         if dossier is not None:
             data["dossier"] = snapshot(dossier)
-        event = Event(kind=kind, dossier=dossier, at=self.now(), actor=self.clerk_name(),
+        event = Event(uuid=event_uuid, kind=kind, dossier=dossier, at=self.now(), actor=self.clerk_name(),
                       data=data, sync_state="pending" if sync else "local")
         event.save(force_insert=True)
         return event
@@ -221,8 +228,9 @@ class Desk(Accounts, Processing, Queries, Attachments, Imports):
         """A new dossier row and its intake event. The INSERT writes the version the intake makes
         (1, made on 0), so no second statement (and audit entry) has to move it there."""
         dossier.version = 1
+        dossier.last_change = str(uuid4())
         dossier.save(force_insert=True)
-        return self._event("intake", dossier, base_version=0, **data)
+        return self._event("intake", dossier, base_version=0, event_uuid=dossier.last_change, **data)
 
     def record(self, action: str, target: str = "", **detail) -> None:
         """An audit entry for what no table change shows (sign-in, a print, an export). Joins the

@@ -147,6 +147,8 @@ class Dossier(BaseModel):
     field = TextField(default="")                      # the procedure's field when received
     # 0016_dossier_version: changes of state so far, on any desk or upstream (docs/sync-protocol.md)
     version = IntegerField(default=0)
+    # 0018_last_change: uuid of the change this row was last moved by (own, pulled or recovered)
+    last_change = CharField(null=True)
 
 
 class Event(BaseModel):

@@ -211,7 +211,7 @@ def _apply_status(desk, item, now) -> bool:
         return True
     at = datetime.fromisoformat(item["at"])
     snap = item["data"]["dossier"]
-    dossier = _upsert_dossier(snap, at)
+    dossier = _upsert_dossier(snap, at, change=item["uuid"])
     Event.create(uuid=item["uuid"], dossier=dossier, kind="upstream_status", at=at, actor="Cấp trên",
                  data={"dossier": snap, "status": item["data"].get("status"), "note": item["data"].get("note", "")},
                  sync_state=REMOTE, synced_at=now)
@@ -235,7 +235,7 @@ def _apply_change(desk, item, now) -> bool:
                      sync_state=REMOTE, synced_at=now)
         return True
     if isinstance(data.get("dossier"), dict):
-        dossier = _upsert_dossier(data["dossier"], at)
+        dossier = _upsert_dossier(data["dossier"], at, change=_mover(item, data))
         cfg = desk.config()
         if cfg is not None and data["dossier"].get("desk") == cfg.desk:
             # this desk's number under another enrolment (a desk enrolled anew): its codes are used
@@ -257,17 +257,20 @@ _DOSSIER_FIELDS = None
 def _dossier_fields() -> set:
     global _DOSSIER_FIELDS
     if _DOSSIER_FIELDS is None:
-        _DOSSIER_FIELDS = {f.name for f in Dossier._meta.sorted_fields} - {"id", "procedure"}
+        _DOSSIER_FIELDS = {f.name for f in Dossier._meta.sorted_fields} - {"id", "procedure", "last_change"}
     return _DOSSIER_FIELDS
 
 
 _UNREAD = object()
 
 
-def _upsert_dossier(snap: dict, at: datetime, row=_UNREAD) -> Dossier:
+def _upsert_dossier(snap: dict, at: datetime, row=_UNREAD, change: str | None = None) -> Dossier:
     """Bring the local row to the snapshot unless the row holds a later version (the server's
     order of versions decides, not a desk's clock; a snapshot from before versions is still
-    ordered by time). row: the local row when the caller has read it already (None: there is none)."""
+    ordered by time). row: the local row when the caller has read it already (None: there is none).
+    change: the uuid of the change (or status publication) that carried the snapshot when it is a
+    change of state (see _mover); a row it moves remembers it, and the desk's next change of the
+    dossier names it as its base."""
     if row is _UNREAD:
         row = Dossier.get_or_none(Dossier.uuid == snap["uuid"])
     version = snap.get("version")
@@ -283,11 +286,22 @@ def _upsert_dossier(snap: dict, at: datetime, row=_UNREAD) -> Dossier:
     values["name_folded"] = fold(snap.get("applicant_name", ""))
     values["procedure"] = _procedure_for(snap)
     values["updated_at"] = at
+    if change is not None:
+        values["last_change"] = change
     if row is None:
         values.setdefault("created_at", at)
         return Dossier.create(uuid=snap["uuid"], **values)
     Dossier.update(**values).where(Dossier.id == row.id).execute()
     return Dossier.get_by_id(row.id)
+
+
+def _mover(item: dict, data: dict) -> str | None:
+    """The uuid of a pulled or recovered change when the server moved its copy of the dossier with it
+    (a change of state: it names its base_version, or its desk predates versions), else None (a
+    print carries the snapshot as it was but moves nothing)."""
+    if "base_version" in data or "version" not in (data.get("dossier") or {}):
+        return item["uuid"]
+    return None
 
 
 def _procedure_for(snap: dict) -> str:
@@ -413,7 +427,7 @@ def _apply_own(item: dict, now: datetime, taken: set) -> tuple:
     elif snap is not None:
         try:
             with Dossier._meta.database.atomic():
-                moved = _upsert_dossier(snap, at, dossier)
+                moved = _upsert_dossier(snap, at, dossier, change=_mover(item, data))
             new_dossier, dossier = dossier is None, moved
         except IntegrityError:
             # its code is on another dossier of this desk (issued before the recovery from a
