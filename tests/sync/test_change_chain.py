@@ -7,6 +7,8 @@ rejected change — its version number may equal the server's, but the server ne
 builds on — so it is a conflict too, and the server's copy stays desk 2's. Once desk 1 has pulled
 the server's copy, its next change is accepted."""
 
+import uuid
+
 from commune_desk.rules.statuses import Status
 from commune_desk.store import outbox
 from commune_desk.store.models import Dossier, Event
@@ -59,3 +61,113 @@ def test_a_chain_built_on_a_rejected_change_is_not_applied(server, desk1, desk2)
         # desk 2 sees both of desk 1's refused changes in the dossier's story
         assert Event.select().where(Event.kind == "sync_conflict",
                                     Event.dossier == desk2.dossier(d.code)).count() == 2
+
+
+AGENCY = "000.30.36.H26"
+SNAP = {"outcome": "accepted", "status": 2, "procedure_id": "HT-KS", "procedure_name": "Đăng ký khai sinh",
+        "field": "Hộ tịch", "clerk": "Trần Thị Lan", "channel": 1, "return_by": "counter", "extended": False,
+        "received_at": "2026-03-05T08:00:00+07:00", "due_at": "2026-03-10T17:00:00+07:00",
+        "applicant_name": "Nguyễn Văn An", "agency_code": AGENCY, "code": f"{AGENCY}-260305-0001",
+        "uuid": "5d0c1b9e-2f4a-4c55-9d3e-000000000001"}
+
+
+def _change(seq, version, base=None, **data):
+    """A change of the dossier made on `version` (base: the change it builds on, when it names one)."""
+    data = {"dossier": dict(SNAP, version=version + 1), "base_version": version, **data}
+    if base is not None:
+        data["base"] = base
+    return {"uuid": str(uuid.uuid4()), "seq": seq, "kind": "transition", "at": "2026-03-20T10:00:00+07:00",
+            "actor": "Trần Thị Lan", "dossier_uuid": SNAP["uuid"], "data": data}
+
+
+def test_a_dossier_stored_before_the_upgrade_is_ordered_by_version_until_its_next_change(tmp_path):
+    """A server database from before 0021 holds the dossier at version 2 with no last change. After
+    the upgrade a change built on an older version conflicts, and so does the desk's next change built
+    on it (the server kept it as a conflict), in the same batch or a later one; a change of a desk
+    that names no base (a desk from before) on the server's version is applied and becomes the last
+    change; from then on a change is applied only on it, whatever its version says."""
+    from playhouse.migrations import Runner
+
+    from commune_desk.district import db as district_db
+    from commune_desk.district import ingest
+    from commune_desk.district.admin import add_commune, enroll, issue_code
+    from commune_desk.district.figures import REPORT_COLUMNS, report_values
+    from commune_desk.district.models import Commune, Dossier, database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = district_db.connect(url)
+    old.connect()
+    Runner(old, str(district_db.MIGRATIONS_DIR)).up(target="0020_flag_reviews")
+    database.initialize(old)
+    commune, _, _ = add_commune(AGENCY, "UBND xã Phúc Lợi")
+    snap = dict(SNAP, version=2)
+    Dossier.insert(uuid=SNAP["uuid"], code=SNAP["code"], commune=commune.id, status=2, received_at=SNAP["received_at"],
+                   due_at=SNAP["due_at"], snapshot=snap, snapshot_at=SNAP["received_at"],
+                   updated_at=SNAP["received_at"], version=2, **dict(zip(REPORT_COLUMNS, report_values(snap)))).execute()
+    old.close()
+
+    db = district_db.open_database(url, pool_size=2)       # runs 0021
+    with db.connection_context():
+        device = enroll(issue_code(AGENCY), AGENCY, 1, "Quầy 1")[0]
+        commune = Commune.get_by_id(commune.id)
+
+        def push(*changes):
+            acks = ingest.ingest(device, commune, list(changes), None)
+            return [acks[c["uuid"]][0] for c in changes]
+
+        def row():
+            return Dossier.select(Dossier.version, Dossier.last_change).where(Dossier.uuid == SNAP["uuid"]).tuples()[0]
+
+        assert row() == (2, None)
+        # a stale chain in one batch, then one in two batches
+        a1 = _change(1, 1, base=str(uuid.uuid4()))
+        a2 = _change(2, 2, base=a1["uuid"])
+        assert push(a1, a2) == ["conflict", "conflict"]
+        b1 = _change(3, 1, base=str(uuid.uuid4()))
+        assert push(b1) == ["conflict"]
+        b2 = _change(4, 2, base=b1["uuid"])
+        assert push(b2) == ["conflict"]
+        assert push(b2) == ["duplicate"] and push(a1, a2) == ["duplicate", "duplicate"]     # resends
+        assert row() == (2, None)
+        # a desk from before names no base: versions decide, and its change becomes the last one
+        c = _change(5, 2)
+        assert push(c) == ["accepted"] and row() == (3, c["uuid"])
+        # from now on only the last change is a base, whatever the version
+        late = _change(6, 3, base=str(uuid.uuid4()))
+        assert push(late) == ["conflict"]
+        on_it = _change(7, 3, base=c["uuid"])
+        assert push(on_it) == ["accepted"] and row() == (4, on_it["uuid"])
+        assert push(_change(8, 4, base="not a uuid")) == ["rejected"]
+    db.close()
+
+
+def test_a_restored_desk_builds_on_the_changes_it_gets_back(server, desk1, tmp_path):
+    """Restored from a backup older than its last change of a dossier (and a print of it), the desk
+    gets that change back from the server as the one its next change builds on: accepted."""
+    from commune_desk.store import backup
+    from commune_desk.store.desk import Desk
+    enroll(desk1, server, server.add_commune())
+    opts = sync_options(server.url)
+    [d] = intake(desk1, 1)
+    assert run_pass(desk1, opts).accepted == 1
+    saved = backup.make_backup(desk1.path, out=tmp_path / "before.sqlite3")
+    desk1.handoff(d.code, "Công chức Tư pháp - Hộ tịch")
+    desk1.log_print(d.code, "01", "a5")                  # moves nothing: not a base
+    assert run_pass(desk1, opts).accepted == 2
+    with desk1.using():
+        handoff = [e.uuid for e in desk1.events_of(desk1.dossier(d.code)) if e.kind == "handoff"]
+    data_dir, clock = desk1.data_dir, desk1.clock
+    desk1.close()
+    backup.restore(saved, data_dir / "desk.sqlite3")
+    desk = Desk(data_dir, clock=clock)
+    try:
+        assert desk.dossier(d.code).last_change != handoff[0]
+        result = run_pass(desk, opts)
+        assert result.error is None and result.recovered == 2
+        assert desk.dossier(d.code).last_change == handoff[0]
+        desk.advance(d.code, Status.RESOLVED, note="Đã giải quyết")
+        result = run_pass(desk, opts)
+        assert (result.accepted, result.conflicts, result.error) == (1, 0, None)
+        assert _server_row(server, d.uuid)[:2] == (int(Status.RESOLVED), 3)
+    finally:
+        desk.close()

@@ -70,3 +70,27 @@ def test_changes_the_old_desk_had_not_pushed_still_sync(tmp_path, sqlite_server)
         assert sync_status(desk)["waiting"] == 0
     finally:
         desk.close()
+
+
+def test_an_old_dossiers_first_change_names_its_version_and_the_next_names_that_change(tmp_path, sqlite_server):
+    """Rows from before the desk kept a dossier's last change (0018) have none: the first change
+    after the upgrade names only its version (the server orders it by version), the next one names
+    the first as its base, and both are applied."""
+    desk = old_desk(tmp_path)
+    try:
+        enroll(desk, sqlite_server, sqlite_server.add_commune(agency=AGENCY))
+        assert run_pass(desk, sync_options(sqlite_server.url)).error is None
+        code = "000.30.36.H26-261123-0001"
+        assert desk.dossier(code).last_change is None
+        desk.handoff(code, "Công chức Tư pháp - Hộ tịch")
+        desk.advance(code, Status.RESOLVED, note="Đã giải quyết")
+        with desk.using():
+            first, second = [e for e in desk.events_of(desk.dossier(code)) if e.kind in ("handoff", "transition")]
+            assert "base" not in first.data and second.data["base"] == first.uuid
+            assert desk.dossier(code).last_change == second.uuid
+        result = run_pass(desk, sync_options(sqlite_server.url))
+        assert (result.accepted, result.conflicts, result.error) == (2, 0, None)
+        assert sqlite_server.query("SELECT last_change, status FROM dossier WHERE code = %s", (code,)) == [
+            (second.uuid, int(Status.RESOLVED))]
+    finally:
+        desk.close()
