@@ -81,7 +81,7 @@ def _change(seq, version, base=None, **data):
 
 
 def test_a_dossier_stored_before_the_upgrade_is_ordered_by_version_until_its_next_change(tmp_path):
-    """A server database from before 0021 holds the dossier at version 2 with no last change. After
+    """A server database from before 0022 holds the dossier at version 2 with no last change. After
     the upgrade a change built on an older version conflicts, and so does the desk's next change built
     on it (the server kept it as a conflict), in the same batch or a later one; a change of a desk
     that names no base (a desk from before) on the server's version is applied and becomes the last
@@ -106,7 +106,7 @@ def test_a_dossier_stored_before_the_upgrade_is_ordered_by_version_until_its_nex
                    updated_at=SNAP["received_at"], version=2, **dict(zip(REPORT_COLUMNS, report_values(snap)))).execute()
     old.close()
 
-    db = district_db.open_database(url, pool_size=2)       # runs 0021
+    db = district_db.open_database(url, pool_size=2)       # runs 0021 and 0022
     with db.connection_context():
         device = enroll(issue_code(AGENCY), AGENCY, 1, "Quầy 1")[0]
         commune = Commune.get_by_id(commune.id)
