@@ -327,6 +327,7 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
     # change after the upgrade; a change built on one the server kept as a conflict is refused too
     refused = _stored_conflicts([c["data"]["base"] for c in valid if "dossier" in c["data"] and "base" in c["data"]
                                  and getattr(by_uuid.get(c["data"]["dossier"]["uuid"]), "last_change", 1) is None])
+    refused.update(uid for uid, (result, _) in acks.items() if result == p.REJECTED)
     new_changes, new_dossiers, touched = [], {}, {}
     for change in sorted(valid, key=lambda c: c["seq"]):
         uid = change["uuid"]
