@@ -127,7 +127,32 @@ def superseded(desk, uuids) -> int:
     with desk.using(), desk.db.atomic():
         ids = [e.dossier_id for e in Event.select(Event.dossier).where(Event.uuid.in_(uuids),
                                                                        Event.dossier.is_null(False))]
-        return Dossier.update(version=0).where(Dossier.id.in_(ids)).execute() if ids else 0
+        if not ids:
+            return 0
+        done = Dossier.update(version=0).where(Dossier.id.in_(ids)).execute()
+        for dossier_id in sorted(set(ids)):
+            _servers_copy_back(dossier_id)
+        return done
+
+
+def _servers_copy_back(dossier_id: int) -> None:
+    """The newest copy of the dossier the server moved it to that the desk already holds (a pulled
+    change that the desk's own later changes kept from replacing the row, its own accepted change, an
+    upstream status) replaces the row at once: the pull that follows brings only what is newer, and
+    may bring nothing (its cursor is past what it pulled before)."""
+    best = None
+    for event in (Event.select().where(Event.dossier == dossier_id, Event.sync_state.in_([SYNCED, REMOTE]),
+                                       Event.kind != "sync_conflict").order_by(Event.seq)):
+        data = event.data if isinstance(event.data, dict) else {}
+        snap = data.get("dossier")
+        if not isinstance(snap, dict) or not isinstance(snap.get("version"), int):
+            continue
+        if event.kind != "upstream_status" and "base_version" not in data:
+            continue                  # a print moves nothing
+        if best is None or snap["version"] >= best[1]["version"]:
+            best = (event, snap)
+    if best is not None:
+        _upsert_dossier(best[1], best[0].at, change=best[0].uuid)
 
 
 def quarantine(desk, reasons: dict) -> int:

@@ -171,3 +171,40 @@ def test_a_restored_desk_builds_on_the_changes_it_gets_back(server, desk1, tmp_p
         assert _server_row(server, d.uuid)[:2] == (int(Status.RESOLVED), 3)
     finally:
         desk.close()
+
+
+def test_a_desk_that_pulled_past_the_servers_copy_takes_it_back_on_a_conflict(server, desk1, desk2):
+    """Desk 1 makes two changes while its sync is between push and pull (the clerk works while the
+    worker syncs): the pull brings desk 2's change, older than desk 1's copy, so it does not replace
+    the row. The next push conflicts; the server's copy is not pulled again (the cursor is past it),
+    so the desk takes it from what it pulled, and its next change is accepted."""
+    from commune_desk.sync import engine
+    from commune_desk.sync.transport import Transport
+    enroll(desk1, server, server.add_commune())
+    enroll(desk2, server)
+    opts = sync_options(server.url)
+    [d] = intake(desk1, 1)
+    assert run_pass(desk1, opts).accepted == 1
+    assert run_pass(desk2, opts).error is None
+    desk2.handoff(d.code, "Công chức Tư pháp - Hộ tịch", note="Quầy 2 chuyển xử lý")
+    assert run_pass(desk2, opts).accepted == 1
+    theirs = _server_row(server, d.uuid)
+    desk1.advance(d.code, Status.PROCESSING, note="Quầy 1 xử lý")
+    desk1.advance(d.code, Status.RESOLVED, note="Quầy 1 giải quyết")
+    # the pull of a pass whose push ran before these changes were made
+    _, record, _ = engine._server_and_token(desk1, opts)
+    transport = Transport(server.url, record["token"], retry=opts.retry, timeout=opts.timeout, clock=desk1.now)
+    try:
+        engine._pull_all(desk1, transport, opts, engine.PassResult())
+    finally:
+        transport.close()
+    assert desk1.dossier(d.code).status == int(Status.RESOLVED)       # its own copy is ahead
+    result = run_pass(desk1, opts)
+    assert (result.accepted, result.conflicts) == (0, 2)
+    with desk1.using():
+        mine = Dossier.get(Dossier.uuid == d.uuid)
+        assert (mine.status, mine.assignee, mine.version) == (theirs[0], "Công chức Tư pháp - Hộ tịch", theirs[1])
+    desk1.advance(d.code, Status.RESOLVED, note="Quầy 1 giải quyết trên bản mới")
+    result = run_pass(desk1, opts)
+    assert (result.accepted, result.conflicts, result.error) == (1, 0, None)
+    assert _server_row(server, d.uuid)[:2] == (int(Status.RESOLVED), theirs[1] + 1)

@@ -53,6 +53,20 @@ def _enroll_another(desk, server, agency) -> None:
 VERSIONED = {"intake", "transition", "extension", "handoff", "handover"}
 
 
+def pull_only(desk, url) -> None:
+    """The pull of a pass whose push ran before the desk's latest changes (the clerk works while the
+    worker syncs)."""
+    from commune_desk.sync import engine
+    from commune_desk.sync.transport import Transport
+    opts = sync_options(url)
+    _, record, _ = engine._server_and_token(desk, opts)
+    transport = Transport(url, record["token"], retry=opts.retry, timeout=opts.timeout, clock=desk.now)
+    try:
+        engine._pull_all(desk, transport, opts, engine.PassResult())
+    finally:
+        transport.close()
+
+
 def assert_applied_in_chain(server, agency) -> dict:
     """Every dossier on the server is the state of the last change applied to it, and each applied
     change (with a base) was built on the change applied before it. {dossier uuid: applied changes}."""
@@ -134,10 +148,12 @@ def test_any_sequence_of_intake_steps_syncs_cuts_and_crashes_converges(shared_se
             except DeskError:
                 pass              # not a step this dossier can take now: nothing happens
 
-        @rule(pick=st.integers(0, 10 ** 6), second=st.booleans())
-        def changed_elsewhere_then_twice_here(self, pick, second):
+        @rule(pick=st.integers(0, 10 ** 6), second=st.booleans(), pulled_after=st.booleans())
+        def changed_elsewhere_then_twice_here(self, pick, second, pulled_after):
             """Desk 2 changes a dossier desk 1 has sent, and syncs; desk 1, without pulling, changes
-            it twice (or once): each of its changes conflicts, the server keeps desk 2's state."""
+            it twice (or once): each of its changes conflicts, the server keeps desk 2's state. With
+            pulled_after, desk 1 pulls desk 2's change after making its own (which keep it from
+            replacing the row): the conflicts must bring the server's copy back all the same."""
             from commune_desk.sync import run_pass
             from commune_desk.rules.statuses import Status
             if not self.codes:
@@ -171,6 +187,8 @@ def test_any_sequence_of_intake_steps_syncs_cuts_and_crashes_converges(shared_se
                 except DeskError:
                     pass
             self.stale_chains += made > 1
+            if pulled_after:
+                pull_only(self.desk, server.url)
 
         def _on_server(self, code) -> bool:
             return bool(server.query("SELECT 1 FROM dossier WHERE code = %s", (code,)))
