@@ -293,8 +293,10 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
             valid.append(change)
     # what is already stored, read inside the writer's transaction (so a retry racing this one
     # either sees every row of it or waits for it)
-    known = dict(_select_in('SELECT "uuid", "digest" FROM "change" WHERE "uuid" IN ({})',
-                            [c["uuid"] for c in valid]))
+    stored = _select_in('SELECT "uuid", "digest", "stale_base" FROM "change" WHERE "uuid" IN ({})',
+                        [c["uuid"] for c in valid])
+    known = {u: digest for u, digest, _ in stored}
+    kept_conflicts = {u for u, _, stale in stored if stale is not None}
     snaps = [c["data"]["dossier"] for c in valid if "dossier" in c["data"]]
     # a change without a snapshot may still name a dossier (a hand-made `transition`): it must be one
     # of this commune's, like a snapshot's
@@ -333,8 +335,15 @@ def _ingest(device: Device, commune: Commune, changes: list) -> dict:
         uid = change["uuid"]
         digest = change_digest(change, data_json[uid])
         if uid in known:
-            acks[uid] = ((p.DUPLICATE, "") if known[uid] == digest else
-                         (p.CONFLICT, "Máy chủ đã có một thay đổi cùng mã định danh nhưng nội dung khác."))
+            if known[uid] != digest:
+                acks[uid] = (p.CONFLICT, "Máy chủ đã có một thay đổi cùng mã định danh nhưng nội dung khác.")
+            elif uid in kept_conflicts:
+                # a resend of a change kept as a conflict (its reply was lost): the same answer
+                # again, or the desk would mark it synced and the clerk never see it
+                refused.add(uid)
+                acks[uid] = (p.CONFLICT, KEPT_CONFLICT_REASON)
+            else:
+                acks[uid] = (p.DUPLICATE, "")
             continue
         refused.add(uid)              # until it is stored below without a conflict
         snap = change["data"].get("dossier")
@@ -411,6 +420,9 @@ def _version_of(snap: dict) -> int:
     v = snap.get("version")
     return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
 
+
+KEPT_CONFLICT_REASON = ("Máy chủ đã lưu thay đổi này là xung đột (nó dựa trên một bản cũ của hồ sơ) và không áp "
+                        "dụng. Hãy xem lại hồ sơ sau khi đồng bộ.")
 
 _NO_BASE = object()       # a change from a desk that does not name the change it builds on
 

@@ -13,7 +13,7 @@ from commune_desk.rules.statuses import Status
 from commune_desk.store import outbox
 from commune_desk.store.models import Dossier, Event
 from commune_desk.sync import run_pass
-from harness import enroll, intake, sync_options
+from harness import FaultProxy, enroll, intake, sync_options
 
 
 def _server_row(server, dossier_uuid):
@@ -127,7 +127,8 @@ def test_a_dossier_stored_before_the_upgrade_is_ordered_by_version_until_its_nex
         assert push(b1) == ["conflict"]
         b2 = _change(4, 2, base=b1["uuid"])
         assert push(b2) == ["conflict"]
-        assert push(b2) == ["duplicate"] and push(a1, a2) == ["duplicate", "duplicate"]     # resends
+        # resends (their replies lost) of changes kept as conflicts are told so again
+        assert push(b2) == ["conflict"] and push(a1, a2) == ["conflict", "conflict"]
         assert row() == (2, None)
         # a desk from before names no base: versions decide, and its change becomes the last one
         c = _change(5, 2)
@@ -208,3 +209,34 @@ def test_a_desk_that_pulled_past_the_servers_copy_takes_it_back_on_a_conflict(se
     result = run_pass(desk1, opts)
     assert (result.accepted, result.conflicts, result.error) == (1, 0, None)
     assert _server_row(server, d.uuid)[:2] == (int(Status.RESOLVED), theirs[1] + 1)
+
+
+def test_a_conflict_whose_reply_was_lost_is_still_a_conflict_on_the_resend(server, desk1, desk2):
+    """The server kept desk 1's late change as a conflict, but the reply never came back: the resend
+    must be told `conflict` again (not `duplicate`), so the clerk sees it quarantined."""
+    enroll(desk1, server, server.add_commune())
+    enroll(desk2, server)
+    opts = sync_options(server.url)
+    [d] = intake(desk1, 1)
+    assert run_pass(desk1, opts).accepted == 1
+    assert run_pass(desk2, opts).error is None
+    desk2.handoff(d.code, "Công chức Tư pháp - Hộ tịch", note="Quầy 2 chuyển xử lý")
+    assert run_pass(desk2, opts).accepted == 1
+    theirs = _server_row(server, d.uuid)
+
+    desk1.advance(d.code, Status.PROCESSING, note="Quầy 1 xử lý")
+    proxy = FaultProxy(server.port)
+    try:
+        proxy.faults = ["drop_after"]                  # the server commits, the reply is lost
+        result = run_pass(desk1, sync_options(proxy.url, attempts=3))
+    finally:
+        proxy.close()
+    assert [mode for _path, mode, _status in proxy.seen][:2] == ["drop_after", "pass"]
+    assert result.error is None
+    assert (result.accepted, result.duplicates, result.conflicts, result.quarantined) == (0, 0, 1, 1)
+    [q] = [q for q in outbox.listing(desk1, outbox.QUARANTINED) if q["code"] == d.code]
+    assert q["reason"].startswith("Xung đột:") and "xung đột" in q["reason"]
+    assert _server_row(server, d.uuid) == theirs
+    stored = server.query('SELECT count(*) FROM change WHERE dossier_uuid = %s AND stale_base IS NOT NULL',
+                          (d.uuid,))
+    assert stored == [(1,)]
